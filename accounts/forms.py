@@ -1,0 +1,80 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from clusters.forms import OrganizationCodeField
+from clusters.text import clean_text
+
+from .models import Role, RoleAssignment, User
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên đăng nhập, họ tên, e-mail"), required=False,
+                        max_length=100)
+
+
+class UserForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput(render_value=False),
+        required=False, help_text=_("Ít nhất 12 ký tự. Để trống khi sửa nếu không đổi mật khẩu."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "is_active"]
+        help_texts = {"username": _("Chữ cái không dấu, chữ số và các ký tự @ . + - _")}
+
+    def clean_full_name(self):
+        name = clean_text(self.cleaned_data["full_name"])
+        if not name:
+            raise forms.ValidationError(_("Vui lòng nhập họ và tên."))
+        return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not email:
+            raise forms.ValidationError(_("Vui lòng nhập e-mail để người dùng nhận thông báo và "
+                                          "đặt lại mật khẩu."))
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("E-mail này đã được dùng cho tài khoản khác."))
+        return email
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if not password and not self.instance.pk:
+            raise forms.ValidationError(_("Vui lòng đặt mật khẩu ban đầu."))
+        if password:
+            candidate = User(username=self.cleaned_data.get("username", ""),
+                             email=self.cleaned_data.get("email", ""))
+            password_validation.validate_password(password, candidate)
+        return password
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    organization = OrganizationCodeField(label=_("Mã đơn vị"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "organization", "valid_from", "valid_to"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "valid_to": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args, organizations, allowed_roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        if allowed_roles is not None:
+            self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed_roles]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+class EndRoleForm(forms.Form):
+    valid_to = forms.DateField(label=_("Kết thúc từ ngày"),
+                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))

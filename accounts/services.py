@@ -1,0 +1,60 @@
+"""Writes to users and their roles. Role changes are audited by the history tables (who, when,
+before and after); the request middleware records the acting user."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clusters.models import Organization
+
+from .models import Role, RoleAssignment, User
+
+
+@transaction.atomic
+def user_create(*, username: str, full_name: str, email: str, password: str,
+                is_active: bool = True) -> User:
+    user = User(username=username.strip(), full_name=full_name, email=email, is_active=is_active)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, password: str = "", **fields) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    if password:
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: str, organization: Organization,
+                valid_from: date | None = None, valid_to: date | None = None) -> RoleAssignment:
+    if RoleAssignment.objects.current().filter(user=user, role=role, organization=organization).exists():
+        raise ValidationError({"role": _("Người dùng đã có vai trò này tại đơn vị này.")})
+    if role in (Role.APPRAISER, Role.COUNCIL_MEMBER, Role.LEADERSHIP) and not organization.is_central:
+        raise ValidationError(
+            {"organization": _("Vai trò này chỉ gán tại Cơ quan Liên minh HTX Việt Nam hoặc các ban.")}
+        )
+    assignment = RoleAssignment(user=user, role=role, organization=organization,
+                                valid_from=valid_from, valid_to=valid_to)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def role_end(*, assignment: RoleAssignment, valid_to: date) -> RoleAssignment:
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.valid_from and valid_to < assignment.valid_from:
+        raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+    assignment.valid_to = valid_to
+    assignment.save()
+    return assignment

@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(
+        success_url=reverse_lazy("accounts:password_change_done")), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
+    path("quen-mat-khau/", auth_views.PasswordResetView.as_view(
+        success_url=reverse_lazy("accounts:password_reset_done"),
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt"),
+        name="password_reset"),
+    path("quen-mat-khau/da-gui/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("dat-lai-mat-khau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        success_url=reverse_lazy("accounts:password_reset_complete")),
+        name="password_reset_confirm"),
+    path("dat-lai-mat-khau/xong/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("vai-tro/", views.role_switch, name="role_switch"),
+    path("nguoi-dung/", views.user_list, name="user_list"),
+    path("nguoi-dung/them/", views.user_create, name="user_create"),
+    path("nguoi-dung/<int:pk>/", views.user_detail, name="user_detail"),
+    path("nguoi-dung/<int:pk>/sua/", views.user_update, name="user_update"),
+    path("vai-tro/<int:pk>/ket-thuc/", views.role_end, name="role_end"),
+]

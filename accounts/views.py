@@ -1,0 +1,139 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clusters.selectors import dashboard_figures, organizations_for
+from clusters.views import apply_service_errors, paginate
+
+from . import permissions, selectors, services
+from .forms import EndRoleForm, RoleAssignmentForm, UserFilterForm, UserForm
+from .middleware import SESSION_KEY
+from .models import Role, RoleAssignment
+from .scoping import active_role
+
+PROVINCIAL_ADMIN_ROLES = [Role.UNIT_STAFF, Role.UNIT_HEAD, Role.GROUP_LEADER, Role.ADMIN]
+
+
+@login_required
+def dashboard(request):
+    role = active_role(request.user)
+    context = {"role": role}
+    if role:
+        context.update(dashboard_figures(request.user))
+    return render(request, "dashboard.html", context)
+
+
+@login_required
+@require_POST
+def role_switch(request):
+    role = RoleAssignment.objects.current().filter(
+        user=request.user, pk=request.POST.get("role")
+    ).first()
+    if role is None:
+        raise Http404
+    request.session[SESSION_KEY] = role.pk
+    messages.info(request, _("Bạn đang làm việc với vai trò %(role)s.") % {"role": role})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "dashboard"
+    return redirect(target or "dashboard")
+
+
+def _require_admin(request):
+    if not permissions.can_administer(request.user):
+        raise PermissionDenied
+
+
+def _allowed_roles(request):
+    return None if permissions.is_central_admin(request.user) else PROVINCIAL_ADMIN_ROLES
+
+
+@login_required
+def user_list(request):
+    _require_admin(request)
+    form = UserFilterForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(request, "accounts/user_list.html", {
+        "form": form, "page": paginate(request, selectors.user_list(request.user, q=q)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_admin(request)
+    data = request.POST or None
+    form = UserForm(data)
+    role_form = RoleAssignmentForm(data, prefix="role", organizations=organizations_for(request.user),
+                                   allowed_roles=_allowed_roles(request))
+    if request.method == "POST" and form.is_valid() and role_form.is_valid():
+        try:
+            user = services.user_create(**form.cleaned_data)
+            services.role_assign(user=user, **role_form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(role_form, error)
+        else:
+            messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user.username})
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "role_form": role_form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_update(request, pk):
+    _require_admin(request)
+    target = selectors.get_user_for_admin(request.user, pk)
+    form = UserForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        services.user_update(user=target, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    _require_admin(request)
+    target = selectors.get_user_for_admin(request.user, pk)
+    role_form = RoleAssignmentForm(request.POST or None, organizations=organizations_for(request.user),
+                                   allowed_roles=_allowed_roles(request))
+    if request.method == "POST" and role_form.is_valid():
+        try:
+            services.role_assign(user=target, **role_form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(role_form, error)
+        else:
+            messages.success(request, _("Đã gán vai trò."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "role_form": role_form, "end_form": EndRoleForm(),
+        "roles": target.role_assignments.select_related("organization").order_by("-valid_to", "id"),
+        "role_history": RoleAssignment.history.filter(user_id=target.pk)
+        .select_related("history_user").order_by("-history_date")[:30],
+    })
+
+
+@login_required
+@require_POST
+def role_end(request, pk):
+    _require_admin(request)
+    assignment = RoleAssignment.objects.select_related("organization", "user").filter(pk=pk).first()
+    if assignment is None or not permissions.can_manage_users_of(request.user, assignment.organization):
+        raise Http404
+    form = EndRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_end(assignment=assignment, valid_to=form.cleaned_data["valid_to"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã kết thúc vai trò."))
+    else:
+        messages.error(request, _("Ngày kết thúc không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."))
+    return redirect("accounts:user_detail", pk=assignment.user_id)

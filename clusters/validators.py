@@ -1,0 +1,34 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_TAX_CODE = re.compile(r"^(\d{10})(-\d{3})?$")
+_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def tax_code_check_digit(first_nine: str) -> int | None:
+    """The tenth digit of a Vietnamese tax code (mã số thuế); None when no digit fits."""
+    remainder = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS)) % 11
+    digit = 10 - remainder
+    return None if digit == 10 else digit % 10
+
+
+def validate_tax_code(value: str) -> None:
+    if not value:
+        return
+    match = _TAX_CODE.match(value)
+    if not match:
+        raise ValidationError(
+            _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số của "
+              "đơn vị phụ thuộc (ví dụ 0101234567 hoặc 0101234567-001)."),
+            code="format",
+        )
+    main = match.group(1)
+    if tax_code_check_digit(main[:9]) != int(main[9]):
+        raise ValidationError(
+            _("Mã số thuế %(value)s không hợp lệ: chữ số kiểm tra (chữ số thứ 10) không đúng. "
+              "Vui lòng kiểm tra lại trên giấy chứng nhận đăng ký."),
+            code="checksum",
+            params={"value": value},
+        )

@@ -1,0 +1,38 @@
+"""The working-day calendar; deadlines and reminders build on it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Holiday(models.Model):
+    """A public holiday. Without a year it recurs every year (the fixed holidays); Tết and other
+    lunar-calendar days are entered per year by an administrator."""
+
+    name = models.CharField(_("tên ngày nghỉ"), max_length=120)
+    day = models.PositiveSmallIntegerField(_("ngày"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+    year = models.PositiveSmallIntegerField(
+        _("năm"), null=True, blank=True, help_text=_("Để trống nếu ngày nghỉ lặp lại hằng năm.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "month", "day"]
+        verbose_name = _("ngày nghỉ lễ")
+        verbose_name_plural = _("ngày nghỉ lễ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "month", "year"], condition=models.Q(year__isnull=False),
+                name="holiday_unique_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "month"], condition=models.Q(year__isnull=True),
+                name="holiday_unique_recurring",
+            ),
+        ]
+
+    def __str__(self):
+        if self.year:
+            return f"{self.day:02d}/{self.month:02d}/{self.year} – {self.name}"
+        return f"{self.day:02d}/{self.month:02d} – {self.name}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deadlines"
+
+urlpatterns = [
+    path("ngay-nghi/", views.holiday_list, name="holiday_list"),
+    path("ngay-nghi/<int:pk>/xoa/", views.holiday_delete, name="holiday_delete"),
+]
