@@ -9,40 +9,40 @@ from .models import Role, RoleAssignment, User
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên đăng nhập, họ tên, e-mail"), required=False,
+    q = forms.CharField(label=_("Search by username, full name or e-mail"), required=False,
                         max_length=100)
 
 
 class UserForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput(render_value=False),
-        required=False, help_text=_("Ít nhất 12 ký tự. Để trống khi sửa nếu không đổi mật khẩu."),
+        label=_("Initial password"), widget=forms.PasswordInput(render_value=False),
+        required=False, help_text=_("At least 12 characters. When editing, leave it blank to keep the current password."),
     )
 
     class Meta:
         model = User
         fields = ["username", "full_name", "email", "is_active"]
-        help_texts = {"username": _("Chữ cái không dấu, chữ số và các ký tự @ . + - _")}
+        help_texts = {"username": _("Letters without diacritics, digits and the characters @ . + - _")}
 
     def clean_full_name(self):
         name = clean_text(self.cleaned_data["full_name"])
         if not name:
-            raise forms.ValidationError(_("Vui lòng nhập họ và tên."))
+            raise forms.ValidationError(_("Please enter the full name."))
         return name
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if not email:
-            raise forms.ValidationError(_("Vui lòng nhập e-mail để người dùng nhận thông báo và "
-                                          "đặt lại mật khẩu."))
+            raise forms.ValidationError(_("Please enter an e-mail address so that the user can receive "
+                                          "notifications and reset the password."))
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("E-mail này đã được dùng cho tài khoản khác."))
+            raise forms.ValidationError(_("This e-mail address is already used by another account."))
         return email
 
     def clean_password(self):
         password = self.cleaned_data.get("password")
         if not password and not self.instance.pk:
-            raise forms.ValidationError(_("Vui lòng đặt mật khẩu ban đầu."))
+            raise forms.ValidationError(_("Please set an initial password."))
         if password:
             candidate = User(username=self.cleaned_data.get("username", ""),
                              email=self.cleaned_data.get("email", ""))
@@ -51,7 +51,7 @@ class UserForm(forms.ModelForm):
 
 
 class RoleAssignmentForm(forms.ModelForm):
-    organization = OrganizationCodeField(label=_("Mã đơn vị"))
+    organization = OrganizationCodeField(label=_("Organization code"))
 
     class Meta:
         model = RoleAssignment
@@ -71,10 +71,10 @@ class RoleAssignmentForm(forms.ModelForm):
         data = super().clean()
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
-            self.add_error("valid_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            self.add_error("valid_to", _("The end date must be after the start date."))
         return data
 
 
 class EndRoleForm(forms.Form):
-    valid_to = forms.DateField(label=_("Kết thúc từ ngày"),
+    valid_to = forms.DateField(label=_("Ends on"),
                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))

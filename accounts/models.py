@@ -9,22 +9,22 @@ from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
-    UNIT_STAFF = "unit_staff", _("Cán bộ thi đua đơn vị")
-    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
-    GROUP_LEADER = "group_leader", _("Cụm trưởng / Khối trưởng")
-    APPRAISER = "appraiser", _("Thẩm định (Ban Tổ chức cán bộ)")
-    COUNCIL_MEMBER = "council_member", _("Thành viên Hội đồng TĐKT")
-    ADMIN = "admin", _("Quản trị")
-    LEADERSHIP = "leadership", _("Lãnh đạo")
+    UNIT_STAFF = "unit_staff", _("Unit emulation staff")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    GROUP_LEADER = "group_leader", _("Cluster or bloc leader")
+    APPRAISER = "appraiser", _("Appraiser (Personnel Department)")
+    COUNCIL_MEMBER = "council_member", _("Member of the Emulation and Commendation Council")
+    ADMIN = "admin", _("Administrator")
+    LEADERSHIP = "leadership", _("Leadership")
 
 
 class User(AbstractUser):
-    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
-        verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self):
         return self.full_name or self.username
@@ -44,26 +44,27 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organization = models.ForeignKey(
-        "clusters.Organization", verbose_name=_("đơn vị"), on_delete=models.PROTECT,
+        "clusters.Organization", verbose_name=_("organization"), on_delete=models.PROTECT,
         related_name="role_assignments",
     )
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "role", "id"]
-        verbose_name = _("phân quyền")
-        verbose_name_plural = _("phân quyền")
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
                 name="role_assignment_dates_ordered",
+                violation_error_message=_("The end date must be after the start date."),
             )
         ]
 

@@ -5,19 +5,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 
+from clusters.permissions import can_import
+
 from . import permissions
 
 NAVIGATION = [
-    (_("Thi đua"), [
-        (_("Cụm, khối thi đua"), "clusters:group_list", lambda u: True),
-        (_("Đơn vị"), "clusters:organization_list", lambda u: True),
-        (_("Cá nhân"), "clusters:person_list", lambda u: True),
+    (_("Emulation"), [
+        (_("Emulation clusters and blocs"), "clusters:group_list", lambda u: True),
+        (_("Organizations"), "clusters:organization_list", lambda u: True),
+        (_("People"), "clusters:person_list", lambda u: True),
     ]),
-    (_("Quản trị"), [
-        (_("Người dùng"), "accounts:user_list", permissions.can_administer),
-        (_("Thiết lập cụm, khối năm mới"), "clusters:group_copy_year", permissions.can_administer),
-        (_("Ngày nghỉ lễ"), "deadlines:holiday_list", permissions.is_central_admin),
-        (_("Trang quản trị hệ thống"), "admin:index", permissions.can_use_django_admin),
+    (_("Administration"), [
+        (_("Users"), "accounts:user_list", permissions.can_administer),
+        (_("Set up clusters and blocs for a new year"), "clusters:group_copy_year", permissions.can_administer),
+        (_("Import from spreadsheets"), "clusters:import_start", can_import),
+        (_("Public holidays"), "deadlines:holiday_list", permissions.is_central_admin),
+        (_("System administration site"), "admin:index", permissions.can_use_django_admin),
     ]),
 ]
 

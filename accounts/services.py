@@ -38,10 +38,11 @@ def user_update(*, user: User, password: str = "", **fields) -> User:
 def role_assign(*, user: User, role: str, organization: Organization,
                 valid_from: date | None = None, valid_to: date | None = None) -> RoleAssignment:
     if RoleAssignment.objects.current().filter(user=user, role=role, organization=organization).exists():
-        raise ValidationError({"role": _("Người dùng đã có vai trò này tại đơn vị này.")})
+        raise ValidationError({"role": _("The user already holds this role at this organization.")})
     if role in (Role.APPRAISER, Role.COUNCIL_MEMBER, Role.LEADERSHIP) and not organization.is_central:
         raise ValidationError(
-            {"organization": _("Vai trò này chỉ gán tại Cơ quan Liên minh HTX Việt Nam hoặc các ban.")}
+            {"organization": _("This role can only be assigned at the central office of the Vietnam Cooperative "
+              "Alliance or one of its departments.")}
         )
     assignment = RoleAssignment(user=user, role=role, organization=organization,
                                 valid_from=valid_from, valid_to=valid_to)
@@ -54,7 +55,7 @@ def role_assign(*, user: User, role: str, organization: Organization,
 def role_end(*, assignment: RoleAssignment, valid_to: date) -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.valid_from and valid_to < assignment.valid_from:
-        raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        raise ValidationError({"valid_to": _("The end date must be after the start date.")})
     assignment.valid_to = valid_to
     assignment.save()
     return assignment

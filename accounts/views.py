@@ -37,7 +37,7 @@ def role_switch(request):
     if role is None:
         raise Http404
     request.session[SESSION_KEY] = role.pk
-    messages.info(request, _("Bạn đang làm việc với vai trò %(role)s.") % {"role": role})
+    messages.info(request, _("You are now working as %(role)s.") % {"role": role})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "dashboard"
@@ -78,7 +78,7 @@ def user_create(request):
         except ValidationError as error:
             apply_service_errors(role_form, error)
         else:
-            messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user.username})
+            messages.success(request, _("Account %(name)s has been created.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "role_form": role_form})
 
@@ -91,7 +91,7 @@ def user_update(request, pk):
     form = UserForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         services.user_update(user=target, **form.cleaned_data)
-        messages.success(request, _("Đã lưu thay đổi."))
+        messages.success(request, _("Changes saved."))
         return redirect("accounts:user_detail", pk=target.pk)
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
 
@@ -109,7 +109,7 @@ def user_detail(request, pk):
         except ValidationError as error:
             apply_service_errors(role_form, error)
         else:
-            messages.success(request, _("Đã gán vai trò."))
+            messages.success(request, _("Role assigned."))
             return redirect("accounts:user_detail", pk=target.pk)
     return render(request, "accounts/user_detail.html", {
         "target": target, "role_form": role_form, "end_form": EndRoleForm(),
@@ -133,7 +133,7 @@ def role_end(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Đã kết thúc vai trò."))
+            messages.success(request, _("Role ended."))
     else:
-        messages.error(request, _("Ngày kết thúc không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."))
+        messages.error(request, _("The end date is not valid; enter it as dd/mm/yyyy."))
     return redirect("accounts:user_detail", pk=assignment.user_id)

@@ -7,6 +7,7 @@ import random
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_assign, user_create
@@ -157,7 +158,7 @@ class DemoBuilder:
     @transaction.atomic
     def build(self):
         if Organization.objects.filter(code=CENTRAL[0]).exists():
-            self.say("Dữ liệu mẫu đã có; chỉ kiểm tra lại tài khoản mẫu.")
+            self.say(gettext("The demo data already exists; only the demo accounts are checked again."))
         else:
             self.build_structure()
         self.ensure_users()
@@ -179,7 +180,9 @@ class DemoBuilder:
                            (K.ENTERPRISE, ENTERPRISES)):
             for code, name, short in rows:
                 units[code] = self.org(code, kind, name, short, central)
-        self.say(f"Cơ quan Liên minh và {len(units)} ban, đơn vị trực thuộc.")
+        self.say(ngettext("The Alliance central office and %(count)s department or affiliated unit.",
+                          "The Alliance central office and %(count)s departments and affiliated units.",
+                          len(units)) % {"count": len(units)})
 
         provinces = {p.name: p for p in Province.objects.all()}
         for name, province in provinces.items():
@@ -192,7 +195,9 @@ class DemoBuilder:
                 f"LMHTX {original}", central, province=province,
             )
         self.alliances["Huế"] = self.alliances["Thừa Thiên Huế"]
-        self.say(f"{len(provinces)} Liên minh HTX tỉnh, thành phố.")
+        self.say(ngettext("%(count)s provincial cooperative alliance.",
+                          "%(count)s provincial cooperative alliances.",
+                          len(provinces)) % {"count": len(provinces)})
 
         self.build_cooperatives()
         self.build_groups(central, units)
@@ -232,7 +237,9 @@ class DemoBuilder:
                     services.person_create(full_name=name, gender=gender, organization=org,
                                            birth_year=self.rng.randint(1965, 1998),
                                            position=self.rng.choice(positions))
-        self.say(f"{count} hợp tác xã, liên hiệp, tổ hợp tác và {Person.objects.count()} cá nhân.")
+        self.say(gettext("%(organizations)s cooperatives, cooperative unions and cooperative groups, "
+                         "and %(people)s people.")
+                 % {"organizations": count, "people": Person.objects.count()})
 
     def build_groups(self, central, units):
         K = Organization.Kind
@@ -277,7 +284,11 @@ class DemoBuilder:
             into = self.alliances[province.merged_into.name]
             services.organization_merge(absorbed=absorbed, into=into, on_date=MERGER_DAY)
             merged += 1
-        self.say(f"Hợp nhất {merged} Liên minh HTX tỉnh vào Liên minh HTX tỉnh mới từ 01/07/2025.")
+        self.say(ngettext("Merged %(count)s provincial cooperative alliance into the new provincial "
+                          "alliances from 01/07/2025.",
+                          "Merged %(count)s provincial cooperative alliances into the new provincial "
+                          "alliances from 01/07/2025.",
+                          merged) % {"count": merged})
 
     def build_groups_2026(self, central):
         for index, (name, provinces) in enumerate(CLUSTERS_2026, start=1):

@@ -15,7 +15,7 @@ class OrganizationCodeField(forms.CharField):
 
     def __init__(self, *args, queryset=None, **kwargs):
         kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("help_text", _("Nhập mã đơn vị, ví dụ LMHN."))
+        kwargs.setdefault("help_text", _("Enter the organization code, for example LM-HA-NOI."))
         super().__init__(*args, **kwargs)
         self.queryset = queryset
 
@@ -34,27 +34,27 @@ class OrganizationCodeField(forms.CharField):
         org = self.queryset.filter(code=code).first()
         if org is None:
             raise forms.ValidationError(
-                _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi bạn được quản lý."),
+                _("No organization with the code “%(code)s” was found within the scope you manage."),
                 code="unknown", params={"code": code},
             )
         return org
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, max_length=MAX_SEARCH)
+    q = forms.CharField(label=_("Search by name or code"), required=False, max_length=MAX_SEARCH)
     province = forms.ModelChoiceField(
-        label=_("Tỉnh, thành phố"), queryset=Province.objects.all(), required=False,
-        empty_label=_("Tất cả"),
+        label=_("Province or city"), queryset=Province.objects.all(), required=False,
+        empty_label=_("All"),
     )
     kind = forms.ChoiceField(
-        label=_("Loại đơn vị"), required=False,
-        choices=[("", _("Tất cả"))] + list(Organization.Kind.choices),
+        label=_("Organization type"), required=False,
+        choices=[("", _("All"))] + list(Organization.Kind.choices),
     )
     group = forms.ModelChoiceField(
-        label=_("Cụm, khối thi đua"), queryset=EmulationGroup.objects.none(), required=False,
-        empty_label=_("Tất cả"),
+        label=_("Emulation cluster or bloc"), queryset=EmulationGroup.objects.none(), required=False,
+        empty_label=_("All"),
     )
-    include_inactive = forms.BooleanField(label=_("Gồm cả đơn vị đã ngừng, đã hợp nhất"),
+    include_inactive = forms.BooleanField(label=_("Include closed and merged organizations"),
                                           required=False)
 
     def __init__(self, *args, groups=None, **kwargs):
@@ -64,15 +64,15 @@ class OrganizationFilterForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
-    parent = OrganizationCodeField(label=_("Mã đơn vị cấp trên"), required=False)
+    parent = OrganizationCodeField(label=_("Parent organization code"), required=False)
 
     class Meta:
         model = Organization
         fields = ["code", "kind", "name", "short_name", "parent", "province", "tax_code", "address",
                   "active_from"]
         help_texts = {
-            "code": _("Mã ngắn, duy nhất trong toàn hệ thống, ví dụ HTX-HN-0012."),
-            "tax_code": _("Bắt buộc với hợp tác xã, liên hiệp hợp tác xã."),
+            "code": _("A short code, unique in the whole system, for example HTX-HN-0012."),
+            "tax_code": _("Required for cooperatives and cooperative unions."),
         }
 
     def __init__(self, *args, parent_queryset, **kwargs):
@@ -85,7 +85,8 @@ class OrganizationForm(forms.ModelForm):
         code = clean_text(self.cleaned_data["code"]).upper()
         if not code.replace("-", "").replace("_", "").isalnum():
             raise forms.ValidationError(
-                _("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số, dấu gạch ngang hoặc gạch dưới.")
+                _("An organization code may contain only letters without diacritics, digits, hyphens "
+                  "and underscores.")
             )
         return code
 
@@ -95,25 +96,25 @@ class OrganizationForm(forms.ModelForm):
         if kind in (Organization.Kind.COOPERATIVE, Organization.Kind.COOP_UNION) and not data.get(
             "tax_code"
         ):
-            self.add_error("tax_code", _("Hợp tác xã và liên hiệp hợp tác xã phải có mã số thuế."))
+            self.add_error("tax_code", _("Cooperatives and cooperative unions must have a tax code."))
         if kind != Organization.Kind.VCA_CENTRAL and not data.get("parent") and "parent" not in self.errors:
-            self.add_error("parent", _("Vui lòng nhập mã đơn vị cấp trên."))
+            self.add_error("parent", _("Please enter the parent organization code."))
         return data
 
 
 class OrganizationRenameForm(forms.Form):
-    name = forms.CharField(label=_("Tên đầy đủ mới"), max_length=255)
-    short_name = forms.CharField(label=_("Tên viết tắt mới"), max_length=120, required=False)
-    on_date = forms.DateField(label=_("Ngày bắt đầu dùng tên mới"),
+    name = forms.CharField(label=_("New full name"), max_length=255)
+    short_name = forms.CharField(label=_("New short name"), max_length=120, required=False)
+    on_date = forms.DateField(label=_("Date the new name takes effect"),
                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
 
 
 class OrganizationMergeForm(forms.Form):
-    into = OrganizationCodeField(label=_("Mã đơn vị tiếp nhận"))
-    on_date = forms.DateField(label=_("Ngày hợp nhất (có hiệu lực)"),
+    into = OrganizationCodeField(label=_("Code of the receiving organization"))
+    on_date = forms.DateField(label=_("Merger date (effective)"),
                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     confirm = forms.BooleanField(
-        label=_("Tôi xác nhận hợp nhất; đơn vị bị hợp nhất sẽ ngừng hoạt động từ ngày trên."),
+        label=_("I confirm the merger; the merged organization stops operating from the date above."),
     )
 
     def __init__(self, *args, into_queryset, **kwargs):
@@ -122,9 +123,9 @@ class OrganizationMergeForm(forms.Form):
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo họ tên"), required=False, max_length=MAX_SEARCH)
-    organization = OrganizationCodeField(label=_("Mã đơn vị"), required=False, help_text="")
-    birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900,
+    q = forms.CharField(label=_("Search by full name"), required=False, max_length=MAX_SEARCH)
+    organization = OrganizationCodeField(label=_("Organization code"), required=False, help_text="")
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900,
                                     max_value=2100)
 
     def __init__(self, *args, organizations, **kwargs):
@@ -137,9 +138,9 @@ def _year_bounds():
 
 
 class PersonForm(forms.ModelForm):
-    organization = OrganizationCodeField(label=_("Mã đơn vị công tác"))
+    organization = OrganizationCodeField(label=_("Workplace organization code"))
     confirm_duplicate = forms.BooleanField(
-        label=_("Tôi đã kiểm tra: đây là một người khác, không phải người đã có."),
+        label=_("I have checked: this is a different person, not one already on record."),
         required=False,
     )
 
@@ -158,9 +159,9 @@ class PersonForm(forms.ModelForm):
     def clean_full_name(self):
         name = clean_text(self.cleaned_data["full_name"])
         if len(name.split(" ")) < 2:
-            raise forms.ValidationError(_("Vui lòng nhập đầy đủ họ và tên (ít nhất hai từ)."))
+            raise forms.ValidationError(_("Please enter the full name (at least two words)."))
         if any(ch.isdigit() for ch in name):
-            raise forms.ValidationError(_("Họ và tên không được chứa chữ số."))
+            raise forms.ValidationError(_("A full name must not contain digits."))
         return name
 
     def clean_birth_year(self):
@@ -168,16 +169,16 @@ class PersonForm(forms.ModelForm):
         low, high = _year_bounds()
         if year is not None and not (low <= year <= high - 15):
             raise forms.ValidationError(
-                _("Năm sinh phải trong khoảng %(low)s–%(high)s.") % {"low": low, "high": high - 15}
+                _("The year of birth must be between %(low)s and %(high)s.") % {"low": low, "high": high - 15}
             )
         return year
 
 
 class PersonMoveForm(forms.Form):
-    to_organization = OrganizationCodeField(label=_("Mã đơn vị chuyển đến"))
-    moved_on = forms.DateField(label=_("Ngày chuyển"),
+    to_organization = OrganizationCodeField(label=_("Code of the new organization"))
+    moved_on = forms.DateField(label=_("Transfer date"),
                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    position = forms.CharField(label=_("Chức vụ tại đơn vị mới"), max_length=200, required=False)
+    position = forms.CharField(label=_("Position at the new organization"), max_length=200, required=False)
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,13 +193,13 @@ class GroupForm(forms.ModelForm):
 
 class GroupYearForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
-        label=_("Đơn vị thành viên"), queryset=Organization.objects.none(),
+        label=_("Member organizations"), queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple, required=False,
     )
-    leader = forms.ModelChoiceField(label=_("Đơn vị trưởng"), queryset=Organization.objects.none(),
-                                    required=False, empty_label=_("Chưa bầu"))
-    deputy = forms.ModelChoiceField(label=_("Đơn vị phó"), queryset=Organization.objects.none(),
-                                    required=False, empty_label=_("Chưa bầu"))
+    leader = forms.ModelChoiceField(label=_("Leading organization"), queryset=Organization.objects.none(),
+                                    required=False, empty_label=_("Not elected yet"))
+    deputy = forms.ModelChoiceField(label=_("Deputy organization"), queryset=Organization.objects.none(),
+                                    required=False, empty_label=_("Not elected yet"))
 
     def __init__(self, *args, candidates, group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,11 +210,11 @@ class GroupYearForm(forms.Form):
 
 
 class GroupCopyYearForm(forms.Form):
-    from_year = forms.IntegerField(label=_("Sao chép từ năm"), min_value=2000, max_value=2100)
-    to_year = forms.IntegerField(label=_("Sang năm"), min_value=2000, max_value=2100)
+    from_year = forms.IntegerField(label=_("Copy from year"), min_value=2000, max_value=2100)
+    to_year = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100)
 
     def clean(self):
         data = super().clean()
         if data.get("from_year") and data.get("to_year") and data["to_year"] <= data["from_year"]:
-            self.add_error("to_year", _("Năm mới phải sau năm được sao chép."))
+            self.add_error("to_year", _("The new year must be after the year copied."))
         return data

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .text import clean_text, fold, person_sort_key, sort_key
@@ -14,24 +15,24 @@ class Province(models.Model):
     """A province or centrally-run city; the 2025 rearrangement merged 63 into 34."""
 
     class Kind(models.TextChoices):
-        PROVINCE = "province", _("Tỉnh")
-        CITY = "city", _("Thành phố")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
 
-    code = models.SlugField(_("mã"), max_length=40, unique=True)
-    name = models.CharField(_("tên"), max_length=100)
-    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.PROVINCE)
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.PROVINCE)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("hợp nhất vào"), null=True, blank=True,
+        "self", verbose_name=_("merged into"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="absorbed",
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
 
     class Meta:
         ordering = ["sort_key"]
-        verbose_name = _("tỉnh, thành phố")
-        verbose_name_plural = _("tỉnh, thành phố")
+        verbose_name = _("province or city")
+        verbose_name_plural = _("provinces and cities")
 
     def __str__(self):
         return self.name
@@ -50,9 +51,9 @@ class ProvinceName(models.Model):
     """A name a province carried, such as Thừa Thiên Huế until 31/12/2024."""
 
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="names")
-    name = models.CharField(_("tên"), max_length=100)
-    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
-    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    valid_from = models.DateField(_("from date"), null=True, blank=True)
+    valid_to = models.DateField(_("to date"), null=True, blank=True)
 
     class Meta:
         ordering = ["province", "valid_from"]
@@ -80,40 +81,40 @@ class Organization(models.Model):
     """Any unit of the Alliance system, arranged in a tree (architecture §4)."""
 
     class Kind(models.TextChoices):
-        VCA_CENTRAL = "vca_central", _("Cơ quan Liên minh HTX Việt Nam")
-        DEPARTMENT = "department", _("Ban, Văn phòng")
-        PUBLIC_UNIT = "public_unit", _("Đơn vị sự nghiệp")
-        ENTERPRISE = "enterprise", _("Doanh nghiệp")
-        PROVINCIAL_ALLIANCE = "provincial_alliance", _("Liên minh HTX tỉnh, thành phố")
-        COOP_UNION = "coop_union", _("Liên hiệp hợp tác xã")
-        COOPERATIVE = "cooperative", _("Hợp tác xã")
-        COOP_GROUP = "coop_group", _("Tổ hợp tác")
+        VCA_CENTRAL = "vca_central", _("Central office of the Vietnam Cooperative Alliance")
+        DEPARTMENT = "department", _("Department or Office")
+        PUBLIC_UNIT = "public_unit", _("Public service unit")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PROVINCIAL_ALLIANCE = "provincial_alliance", _("Provincial cooperative alliance")
+        COOP_UNION = "coop_union", _("Cooperative union")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        COOP_GROUP = "coop_group", _("Cooperative group")
 
-    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
-    kind = models.CharField(_("loại đơn vị"), max_length=24, choices=Kind.choices, db_index=True)
+    code = models.CharField(_("organization code"), max_length=32, unique=True)
+    kind = models.CharField(_("organization type"), max_length=24, choices=Kind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True,
+        "self", verbose_name=_("parent organization"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
     # Materialised path of ids ("/1/17/402/"): a subtree is one indexed prefix filter.
     path = models.CharField(max_length=255, editable=False, db_index=True)
-    name = models.CharField(_("tên đầy đủ"), max_length=255)
-    short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
+    name = models.CharField(pgettext_lazy("organization", "full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
     province = models.ForeignKey(
-        Province, verbose_name=_("tỉnh, thành phố"), null=True, blank=True,
+        Province, verbose_name=_("province or city"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="organizations",
     )
     tax_code = models.CharField(
-        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
+        _("tax code"), max_length=14, blank=True, validators=[validate_tax_code]
     )
-    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    active_from = models.DateField(_("hoạt động từ"), null=True, blank=True)
-    active_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("hợp nhất vào"), null=True, blank=True,
+        "self", verbose_name=_("merged into"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="absorbed",
     )
-    merged_on = models.DateField(_("ngày hợp nhất"), null=True, blank=True)
+    merged_on = models.DateField(_("merger date"), null=True, blank=True)
     sort_key = models.CharField(max_length=800, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
     history = HistoricalRecords()
@@ -122,11 +123,12 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["sort_key", "id"]
-        verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         constraints = [
             models.UniqueConstraint(
-                fields=["tax_code"], condition=~Q(tax_code=""), name="organization_tax_code_unique"
+                fields=["tax_code"], condition=~Q(tax_code=""), name="organization_tax_code_unique",
+                violation_error_message=_("Another organization already has this tax code."),
             ),
         ]
         indexes = [models.Index(fields=["province", "kind", "sort_key"])]
@@ -156,10 +158,10 @@ class OrganizationName(models.Model):
     """Every name an organization has carried, the current one with an open end."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="names")
-    name = models.CharField(_("tên đầy đủ"), max_length=255)
-    short_name = models.CharField(_("tên viết tắt"), max_length=120, blank=True)
-    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
-    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    name = models.CharField(pgettext_lazy("organization", "full name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    valid_from = models.DateField(_("from date"), null=True, blank=True)
+    valid_to = models.DateField(_("to date"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -173,15 +175,15 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     class Gender(models.TextChoices):
-        MALE = "M", _("Nam")
-        FEMALE = "F", _("Nữ")
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
 
-    full_name = models.CharField(_("họ và tên"), max_length=120)
-    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender.choices, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
-    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    full_name = models.CharField(_("full name"), max_length=120)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("đơn vị công tác"), on_delete=models.PROTECT,
+        Organization, verbose_name=_("workplace"), on_delete=models.PROTECT,
         related_name="people",
     )
     sort_key = models.CharField(max_length=600, editable=False, db_index=True)
@@ -192,8 +194,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["sort_key", "id"]
-        verbose_name = _("cá nhân")
-        verbose_name_plural = _("cá nhân")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         indexes = [models.Index(fields=["organization", "sort_key"])]
 
     def __str__(self):
@@ -214,14 +216,14 @@ class PersonMove(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="moves")
     from_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("từ đơn vị")
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("from organization")
     )
     to_organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("đến đơn vị")
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("to organization")
     )
-    moved_on = models.DateField(_("ngày chuyển"))
-    from_position = models.CharField(_("chức vụ cũ"), max_length=200, blank=True)
-    to_position = models.CharField(_("chức vụ mới"), max_length=200, blank=True)
+    moved_on = models.DateField(_("transfer date"))
+    from_position = models.CharField(_("former position"), max_length=200, blank=True)
+    to_position = models.CharField(_("new position"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -232,25 +234,26 @@ class EmulationGroup(models.Model):
     """An emulation cluster (cụm, by region) or bloc (khối, by similar functions)."""
 
     class Kind(models.TextChoices):
-        CLUSTER = "cluster", _("Cụm thi đua")
-        BLOC = "bloc", _("Khối thi đua")
+        CLUSTER = "cluster", _("Emulation cluster")
+        BLOC = "bloc", _("Emulation bloc")
 
-    code = models.CharField(_("mã"), max_length=32, unique=True)
-    name = models.CharField(_("tên"), max_length=255)
-    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     organizer = models.ForeignKey(
-        Organization, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT,
+        Organization, verbose_name=_("organizer"), on_delete=models.PROTECT,
         related_name="organized_groups",
-        help_text=_("Cơ quan Liên minh HTX Việt Nam, hoặc Liên minh HTX tỉnh với các khối hợp tác xã."),
+        help_text=_("The central office of the Vietnam Cooperative Alliance, or a provincial cooperative "
+                    "alliance for its blocs of cooperatives."),
     )
-    description = models.TextField(_("ghi chú"), blank=True)
+    description = models.TextField(_("notes"), blank=True)
     sort_key = models.CharField(max_length=800, editable=False, db_index=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_key", "id"]
-        verbose_name = _("cụm, khối thi đua")
-        verbose_name_plural = _("cụm, khối thi đua")
+        verbose_name = _("emulation cluster or bloc")
+        verbose_name_plural = _("emulation clusters and blocs")
 
     def __str__(self):
         return self.name
@@ -265,11 +268,11 @@ class EmulationGroup(models.Model):
 
     @property
     def leader_title(self):
-        return _("Cụm trưởng") if self.kind == self.Kind.CLUSTER else _("Khối trưởng")
+        return _("Cluster leader") if self.kind == self.Kind.CLUSTER else _("Bloc leader")
 
     @property
     def deputy_title(self):
-        return _("Cụm phó") if self.kind == self.Kind.CLUSTER else _("Khối phó")
+        return _("Cluster deputy") if self.kind == self.Kind.CLUSTER else _("Bloc deputy")
 
 
 class GroupMembership(models.Model):
@@ -277,7 +280,7 @@ class GroupMembership(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="group_memberships"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -291,15 +294,15 @@ class GroupMembership(models.Model):
 
 class GroupLeadership(models.Model):
     class Role(models.TextChoices):
-        LEADER = "leader", _("Trưởng")
-        DEPUTY = "deputy", _("Phó")
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy")
 
     group = models.ForeignKey(EmulationGroup, on_delete=models.CASCADE, related_name="leaderships")
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="group_leaderships"
     )
-    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
-    role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -316,14 +319,14 @@ class ImportBatch(models.Model):
     page can be shown again without reading the file."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("Đã kiểm tra")
-        COMMITTED = "committed", _("Đã nhập")
-        REJECTED = "rejected", _("Có lỗi, chưa nhập")
+        PREVIEWED = "previewed", _("Checked")
+        COMMITTED = "committed", _("Imported")
+        REJECTED = "rejected", _("Has errors, not imported")
 
-    kind = models.CharField(_("loại dữ liệu"), max_length=32)
-    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices)
+    kind = models.CharField(_("data type"), max_length=32)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     row_count = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -335,8 +338,8 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("lần nhập dữ liệu")
-        verbose_name_plural = _("lần nhập dữ liệu")
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
 
     def __str__(self):
         return self.original_name

@@ -34,7 +34,8 @@ def _check_parent(org: Organization, parent: Organization | None) -> None:
         return
     if parent.pk == org.pk or parent.path.startswith(org.path):
         raise ValidationError(
-            {"parent": _("Không thể đặt đơn vị cấp trên là chính đơn vị này hoặc đơn vị cấp dưới của nó.")}
+            {"parent": _("An organization cannot be its own parent or be placed under one of its "
+               "subordinate organizations.")}
         )
 
 
@@ -98,12 +99,12 @@ def organization_rename(*, organization: Organization, name: str, short_name: st
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     name, short_name = clean_text(name), clean_text(short_name)
     if not name:
-        raise ValidationError({"name": _("Vui lòng nhập tên mới.")})
+        raise ValidationError({"name": _("Please enter the new name.")})
     if org.active_from and on_date <= org.active_from:
-        raise ValidationError({"on_date": _("Ngày đổi tên phải sau ngày đơn vị bắt đầu hoạt động.")})
+        raise ValidationError({"on_date": _("The renaming date must be after the organization started operating.")})
     current = org.names.filter(valid_to__isnull=True).last()
     if current and current.valid_from and on_date <= current.valid_from:
-        raise ValidationError({"on_date": _("Ngày đổi tên phải sau ngày bắt đầu của tên hiện tại.")})
+        raise ValidationError({"on_date": _("The renaming date must be after the start date of the current name.")})
     if current:
         current.valid_to = on_date - timedelta(days=1)
         current.save()
@@ -128,13 +129,13 @@ def organization_merge(*, absorbed: Organization, into: Organization,
     absorbed = Organization.objects.select_for_update().get(pk=absorbed.pk)
     into = Organization.objects.select_for_update().get(pk=into.pk)
     if absorbed.pk == into.pk:
-        raise ValidationError({"into": _("Không thể hợp nhất một đơn vị vào chính nó.")})
+        raise ValidationError({"into": _("An organization cannot be merged into itself.")})
     if absorbed.merged_into_id:
-        raise ValidationError({"into": _("Đơn vị này đã được hợp nhất trước đó.")})
+        raise ValidationError({"into": _("This organization has already been merged.")})
     if into.path.startswith(absorbed.path):
-        raise ValidationError({"into": _("Không thể hợp nhất một đơn vị vào đơn vị cấp dưới của nó.")})
+        raise ValidationError({"into": _("An organization cannot be merged into one of its subordinate organizations.")})
     if not into.is_active:
-        raise ValidationError({"into": _("Đơn vị tiếp nhận đã ngừng hoạt động.")})
+        raise ValidationError({"into": _("The receiving organization is no longer active.")})
     for child in list(absorbed.children.filter(active_to__isnull=True, merged_into__isnull=True)):
         organization_update(organization=child, parent=into, province=into.province)
     absorbed.refresh_from_db()
@@ -200,11 +201,11 @@ def person_move(*, person: Person, to_organization: Organization, moved_on: date
                 position: str = "") -> PersonMove:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if to_organization.pk == person.organization_id:
-        raise ValidationError({"to_organization": _("Cá nhân đã công tác tại đơn vị này.")})
+        raise ValidationError({"to_organization": _("The person already works at this organization.")})
     last = person.moves.first()
     if last and moved_on < last.moved_on:
         raise ValidationError(
-            {"moved_on": _("Ngày chuyển không được trước lần chuyển gần nhất (%(day)s).")
+            {"moved_on": _("The transfer date cannot be before the latest transfer (%(day)s).")
              % {"day": last.moved_on.strftime("%d/%m/%Y")}}
         )
     move = PersonMove.objects.create(
@@ -246,7 +247,7 @@ def _check_members(group: EmulationGroup, year: int, organizations) -> None:
     )
     if clash:
         raise ValidationError(
-            {"members": _("%(org)s đã là thành viên của %(group)s năm %(year)s.")
+            {"members": _("%(org)s is already a member of %(group)s in %(year)s.")
              % {"org": clash.organization.name, "group": clash.group.name, "year": year}}
         )
 
@@ -259,11 +260,11 @@ def group_set_year(*, group: EmulationGroup, year: int, members, leader: Organiz
     member_ids = {m.pk for m in members}
     errors = {}
     if leader and leader.pk not in member_ids:
-        errors["leader"] = _("Đơn vị trưởng phải là thành viên của nhóm trong năm đó.")
+        errors["leader"] = _("The leading organization must be a member of the group in that year.")
     if deputy and deputy.pk not in member_ids:
-        errors["deputy"] = _("Đơn vị phó phải là thành viên của nhóm trong năm đó.")
+        errors["deputy"] = _("The deputy organization must be a member of the group in that year.")
     if leader and deputy and leader.pk == deputy.pk:
-        errors["deputy"] = _("Đơn vị trưởng và đơn vị phó phải khác nhau.")
+        errors["deputy"] = _("The leading and the deputy organization must be different.")
     if errors:
         raise ValidationError(errors)
     _check_members(group, year, members)
@@ -292,10 +293,10 @@ def groups_copy_year(*, organizer: Organization, from_year: int, to_year: int) -
     (merged units are left out); leaders are elected anew, so they are not copied.
     Returns the number of memberships created."""
     if to_year <= from_year:
-        raise ValidationError({"to_year": _("Năm mới phải sau năm được sao chép.")})
+        raise ValidationError({"to_year": _("The new year must be after the year copied.")})
     if GroupMembership.objects.filter(group__organizer=organizer, year=to_year).exists():
         raise ValidationError(
-            {"to_year": _("Năm %(year)s đã có thành viên; hãy sửa trực tiếp từng cụm, khối.")
+            {"to_year": _("%(year)s already has members; edit each cluster or bloc directly.")
              % {"year": to_year}}
         )
     start = date(to_year, 1, 1)

@@ -59,20 +59,23 @@ def sort_key(text: str) -> str:
     """A digits-only key that orders strings in Vietnamese alphabetical order.
 
     Letters are compared first (a < ă < â < b … d < đ), tones only between otherwise equal
-    strings: Anh < Ánh < Ân < Ba < Dũng < Đức < Em < Êm < Zung."""
+    strings: Anh < Ánh < Ân < Ba < Dũng < Đức < Em < Êm < Zung. A tone belongs to the syllable,
+    so "Hòa" and "Hoà" (two accent placements) get the same key."""
     letters, tones = [], []
-    for char in clean_text(text):
-        if char.isspace():
+    for word in clean_text(text).split(" "):
+        if letters:
             letters.append("01")
-            continue
-        base, tone = _decompose_letter(char)
-        if base in _LETTER_CODE:
-            letters.append(str(_LETTER_CODE[base]))
-            tones.append(str(tone))
-        elif base.isdigit():
-            letters.append("1" + base)
-        else:
-            letters.append("02")  # punctuation sorts before letters and digits
+        tone = 0
+        for char in word:
+            base, char_tone = _decompose_letter(char)
+            tone = tone or char_tone
+            if base in _LETTER_CODE:
+                letters.append(str(_LETTER_CODE[base]))
+            elif base.isdigit():
+                letters.append("1" + base)
+            else:
+                letters.append("02")  # punctuation sorts before letters and digits
+        tones.append(str(tone))
     return "".join(letters) + "00" + "".join(tones)
 
 

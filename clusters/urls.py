@@ -1,5 +1,5 @@
 from django.urls import path
-from . import views
+from . import views, views_import
 
 
 app_name = "clusters"
@@ -20,4 +20,8 @@ urlpatterns = [
     path("cum-khoi/thiet-lap-nam-moi/", views.group_copy_year, name="group_copy_year"),
     path("cum-khoi/<int:pk>/", views.group_detail, name="group_detail"),
     path("cum-khoi/<int:pk>/nam/<int:year>/", views.group_year_edit, name="group_year_edit"),
+    path("nhap-du-lieu/", views_import.import_start, name="import_start"),
+    path("nhap-du-lieu/mau/<slug:kind>/", views_import.import_template, name="import_template"),
+    path("nhap-du-lieu/<int:pk>/", views_import.import_preview, name="import_preview"),
+    path("nhap-du-lieu/<int:pk>/nhap/", views_import.import_commit, name="import_commit"),
 ]

@@ -20,15 +20,15 @@ def validate_tax_code(value: str) -> None:
     match = _TAX_CODE.match(value)
     if not match:
         raise ValidationError(
-            _("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số của "
-              "đơn vị phụ thuộc (ví dụ 0101234567 hoặc 0101234567-001)."),
+            _("A tax code has 10 digits, or 10 digits, a hyphen and the 3 digits of a dependent "
+              "unit (for example 0101234567 or 0101234567-001)."),
             code="format",
         )
     main = match.group(1)
     if tax_code_check_digit(main[:9]) != int(main[9]):
         raise ValidationError(
-            _("Mã số thuế %(value)s không hợp lệ: chữ số kiểm tra (chữ số thứ 10) không đúng. "
-              "Vui lòng kiểm tra lại trên giấy chứng nhận đăng ký."),
+            _("The tax code %(value)s is not valid: its check digit (the 10th digit) is wrong. "
+              "Please check it against the registration certificate."),
             code="checksum",
             params={"value": value},
         )

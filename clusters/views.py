@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import active_role
@@ -95,7 +96,7 @@ def organization_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": org.name})
+            messages.success(request, _("Organization %(name)s has been added.") % {"name": org.name})
             return redirect(org)
     return render(request, "clusters/organization_form.html", {"form": form})
 
@@ -114,7 +115,7 @@ def organization_update(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã lưu thay đổi."))
+            messages.success(request, _("Changes saved."))
             return redirect(org)
     return render(request, "clusters/organization_form.html", {"form": form, "org": org})
 
@@ -132,7 +133,7 @@ def organization_rename(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã đổi tên đơn vị; tên cũ được giữ trong lịch sử."))
+            messages.success(request, _("The organization has been renamed; its former name is kept in its history."))
             return redirect(org)
     return render(request, "clusters/organization_rename.html", {"form": form, "org": org})
 
@@ -154,7 +155,7 @@ def organization_merge(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã hợp nhất %(a)s vào %(b)s.") % {"a": org.name, "b": into.name})
+            messages.success(request, _("%(a)s has been merged into %(b)s.") % {"a": org.name, "b": into.name})
             return redirect(into)
     return render(request, "clusters/organization_merge.html", {"form": form, "org": org})
 
@@ -207,11 +208,12 @@ def person_create(request):
         if duplicates.exists() and not form.cleaned_data["confirm_duplicate"]:
             form.duplicates = list(duplicates)
             form.add_error("confirm_duplicate", _(
-                "Đơn vị đã có người cùng họ tên và năm sinh. Hãy kiểm tra danh sách bên dưới; "
-                "nếu đây là người khác, đánh dấu xác nhận rồi lưu lại."))
+                "The organization already has a person with the same full name and year of birth. "
+                "Check the list above; if this is a different person, tick the confirmation and "
+                "save again."))
         else:
             person = services.person_create(**data)
-            messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
+            messages.success(request, _("%(name)s has been added.") % {"name": person.full_name})
             return redirect(person)
     return render(request, "clusters/person_form.html", {"form": form})
 
@@ -227,7 +229,7 @@ def person_update(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate"}
         services.person_update(person=person, **data)
-        messages.success(request, _("Đã lưu thay đổi."))
+        messages.success(request, _("Changes saved."))
         return redirect(person)
     return render(request, "clusters/person_form.html", {"form": form, "person": person})
 
@@ -247,7 +249,7 @@ def person_move(request, pk):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã ghi nhận việc chuyển công tác."))
+            messages.success(request, _("The transfer has been recorded."))
             if permissions.can_view_person(request.user, person):
                 return redirect(person)
             return redirect("clusters:person_list")
@@ -315,7 +317,7 @@ def group_year_edit(request, pk, year):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Đã lưu thành viên và lãnh đạo năm %(year)s.") % {"year": year})
+            messages.success(request, _("Members and leaders for %(year)s have been saved.") % {"year": year})
             return redirect(group)
     return render(request, "clusters/group_year_form.html", {"form": form, "group": group, "year": year})
 
@@ -337,9 +339,12 @@ def group_copy_year(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _(
-                "Đã tạo %(count)s lượt thành viên cho năm %(year)s. Hãy bầu trưởng, phó và "
-                "điều chỉnh thành viên từng cụm, khối.") % {"count": created,
-                                                             "year": form.cleaned_data["to_year"]})
+            messages.success(request, ngettext(
+                "Created %(count)s membership for %(year)s. Elect the leaders and deputies and "
+                "adjust the members of each cluster and bloc.",
+                "Created %(count)s memberships for %(year)s. Elect the leaders and deputies and "
+                "adjust the members of each cluster and bloc.",
+                created,
+            ) % {"count": created, "year": form.cleaned_data["to_year"]})
             return redirect(f"{reverse('clusters:group_list')}?year={form.cleaned_data['to_year']}")
     return render(request, "clusters/group_copy_year.html", {"form": form, "organizer": organizer})

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts.views import dashboard
 
 from . import errors
 
-admin.site.site_header = "Quản trị hệ thống Thi đua - Khen thưởng"
-admin.site.site_title = "Quản trị hệ thống"
+admin.site.site_header = _("Emulation and Commendation System administration")
+admin.site.site_title = _("System administration")
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),

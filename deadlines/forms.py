@@ -16,7 +16,7 @@ class HolidayForm(forms.ModelForm):
     def clean_name(self):
         name = clean_text(self.cleaned_data["name"])
         if not name:
-            raise forms.ValidationError(_("Vui lòng nhập tên ngày nghỉ."))
+            raise forms.ValidationError(_("Please enter the name of the holiday."))
         return name
 
     def clean(self):
@@ -27,11 +27,9 @@ class HolidayForm(forms.ModelForm):
         try:
             datetime.date(year or 2024, month, day)  # 2024 is a leap year: 29/02 is allowed
         except ValueError:
-            raise forms.ValidationError(_("Ngày %(day)s/%(month)s không tồn tại.")
+            raise forms.ValidationError(_("The date %(day)s/%(month)s does not exist.")
                                         % {"day": day, "month": month})
         if year is not None and not 2000 <= year <= 2100:
-            self.add_error("year", _("Năm phải trong khoảng 2000–2100."))
-        duplicate = Holiday.objects.filter(day=day, month=month, year=year).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise forms.ValidationError(_("Ngày nghỉ này đã có trong lịch."))
+            self.add_error("year", _("The year must be between 2000 and 2100."))
+        # A holiday entered twice is refused by the model's unique constraints, with their message.
         return data

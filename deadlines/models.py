@@ -9,26 +9,28 @@ class Holiday(models.Model):
     """A public holiday. Without a year it recurs every year (the fixed holidays); Tết and other
     lunar-calendar days are entered per year by an administrator."""
 
-    name = models.CharField(_("tên ngày nghỉ"), max_length=120)
-    day = models.PositiveSmallIntegerField(_("ngày"))
-    month = models.PositiveSmallIntegerField(_("tháng"))
+    name = models.CharField(_("holiday name"), max_length=120)
+    day = models.PositiveSmallIntegerField(_("day"))
+    month = models.PositiveSmallIntegerField(_("month"))
     year = models.PositiveSmallIntegerField(
-        _("năm"), null=True, blank=True, help_text=_("Để trống nếu ngày nghỉ lặp lại hằng năm.")
+        _("year"), null=True, blank=True, help_text=_("Leave it blank if the holiday recurs every year.")
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["year", "month", "day"]
-        verbose_name = _("ngày nghỉ lễ")
-        verbose_name_plural = _("ngày nghỉ lễ")
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "month", "year"], condition=models.Q(year__isnull=False),
                 name="holiday_unique_dated",
+                violation_error_message=_("This holiday is already in the calendar."),
             ),
             models.UniqueConstraint(
                 fields=["day", "month"], condition=models.Q(year__isnull=True),
                 name="holiday_unique_recurring",
+                violation_error_message=_("This holiday is already in the calendar."),
             ),
         ]
 

@@ -28,7 +28,7 @@ def holiday_list(request):
     form = HolidayForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         services.holiday_create(**form.cleaned_data)
-        messages.success(request, _("Đã thêm ngày nghỉ."))
+        messages.success(request, _("Holiday added."))
         return redirect("deadlines:holiday_list")
     holidays = Holiday.objects.filter(Q(year__isnull=True) | Q(year__gte=year - 1))
     today = timezone.localdate()
@@ -43,5 +43,5 @@ def holiday_list(request):
 def holiday_delete(request, pk):
     _require_admin(request)
     services.holiday_delete(holiday=get_object_or_404(Holiday, pk=pk))
-    messages.success(request, _("Đã xoá ngày nghỉ."))
+    messages.success(request, _("Holiday deleted."))
     return redirect("deadlines:holiday_list")

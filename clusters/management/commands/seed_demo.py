@@ -1,15 +1,21 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
 from clusters.demo import DEMO_PASSWORD, DEMO_USERS, DemoBuilder
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu của hệ thống Liên minh HTX Việt Nam (chạy lại nhiều lần không sao)."
+    @property
+    def help(self):
+        # Translated when the parser is built: argparse cannot format a lazy string.
+        return gettext("Create the demo data of the Vietnam Cooperative Alliance system (safe to run "
+                       "more than once).")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale", choices=["demo", "national"], default="demo",
-            help="national: thêm 30.000 hợp tác xã và 100.000 cá nhân để đo hiệu năng.",
+            help=gettext("national: also add 30,000 cooperatives and 100,000 people to measure "
+                         "performance."),
         )
 
     def handle(self, *args, scale, **options):
@@ -18,6 +24,9 @@ class Command(BaseCommand):
             from bench.national import build_national
 
             build_national(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu chung: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(
+            gettext("Demo accounts (shared password: %(password)s):") % {"password": DEMO_PASSWORD}
+        ))
         for username, full_name, role, org_code, _extra in DEMO_USERS:
-            self.stdout.write(f"  {username:<18} {role.label} – {org_code or 'đơn vị Cụm trưởng'}")
+            organization = org_code or gettext("the cluster leader’s organization")
+            self.stdout.write(f"  {username:<18} {role.label} – {organization}")

@@ -1,0 +1,62 @@
+# The two commands of the README: `make run` and `make test`.
+# Both work on a fresh Debian machine: as root they install the system packages they need
+# (otherwise they print the apt-get command to run), then create .venv and install the
+# Python requirements.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0
+BROWSER_PACKAGES := chromium
+
+.PHONY: run test install system-packages browser demo bench clean-db messages
+
+run: system-packages install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} scripts/run.sh
+
+test: system-packages browser install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# xstatic-bootstrap is an sdist whose build imports pkg_resources, which setuptools 81 dropped:
+# install an older setuptools first and build without isolation.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip "setuptools<81" wheel
+	$(BIN)/pip install --quiet --no-build-isolation -r requirements.txt
+	touch $@
+
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Cài gói hệ thống:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Thiếu gói hệ thống:$$missing — hãy chạy: sudo apt-get install -y$$missing"; \
+	  fi; \
+	fi
+
+# Browser tests drive Debian's Chromium; install it when we can (root), otherwise they skip
+# and say why (or fail under REQUIRE_SERVICES=1).
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Cài Chromium cho kiểm thử trình duyệt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null || true; \
+	fi
+
+demo: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+clean-db:
+	rm -f var/db.sqlite3

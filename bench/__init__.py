@@ -1,0 +1,1 @@
+"""Scale-data generator and benchmarks (architecture §3). Not imported by the application."""

@@ -1,0 +1,257 @@
+"""The importer framework: one Importer per kind of data, registered by its kind.
+
+An importer knows its spreadsheet contract (Vietnamese header row, an example row, instructions)
+and does two things: `validate(rows)` checks every row against the database without writing and
+returns a Plan (problems, warnings, notes, and what committing would do); `commit(plan)` writes
+the plan. Validation loads what it needs in bulk (a few queries per file, never one per row).
+
+Apps register importers in their `imports` module; the registry discovers them on first use, so
+a new app (the award registry) only has to define `awards/imports.py`.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from accounts.scoping import active_role, sees_everything
+
+from ..models import Organization
+from ..spreadsheets import Problem, Row, parse_date, write_xlsx
+from ..text import clean_text
+
+# SQLite refuses statements with too many parameters; look codes up in slices of this size.
+LOOKUP_CHUNK = 500
+
+
+@dataclass
+class Plan:
+    """What committing the file would do. `actions` is the importer's own list of writes."""
+
+    row_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, outcome: str, by: int = 1) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + by
+
+
+class Importer:
+    """Base of every importer. Subclasses set the class attributes and implement `check`
+    (fill the plan from the rows) and `commit` (write the plan, inside the caller's
+    transaction)."""
+
+    # Templates receive importer classes; a class is callable, so tell them not to call it.
+    do_not_call_in_templates = True
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    headers: ClassVar[tuple[str, ...]]
+    example: ClassVar[tuple[str, ...]]
+    # Labels of the outcomes counted in Plan.counts, in display order.
+    outcomes: ClassVar[dict[str, str]] = {}
+    template_name: ClassVar[str] = "mau-nhap.xlsx"
+    # Recorded on history rows the commit writes (the services set it to name the batch).
+    change_reason: str = ""
+
+    def __init__(self, *, user):
+        self.user = user
+        self.plan = Plan()
+        self._rows_with_errors: set[int | None] = set()
+
+    # --- the contract --------------------------------------------------------------------------
+
+    @classmethod
+    def instructions(cls) -> list[tuple[str, str]]:
+        """(column header, explanation) pairs for the template's instructions sheet."""
+        return []
+
+    @classmethod
+    def outcome_labels(cls) -> dict[str, str]:
+        return dict(cls.outcomes)
+
+    @classmethod
+    def template_bytes(cls) -> bytes:
+        notes = [(header, str(text)) for header, text in cls.instructions()]
+        general = [
+            ("", _("Keep the header row exactly as it is, one record per row, from row 2.")),
+            ("", _("Dates are written dd/mm/yyyy, for example 15/03/2020.")),
+            ("", _("Do not use formulas; type or paste values only.")),
+            ("", _("Replace the example row with your data before uploading.")),
+        ]
+        return write_xlsx(
+            cls.headers, [cls.example], title=_("Data"),
+            extra_sheets=[(_("Instructions"), [_("Column"), _("How to fill it in")],
+                           notes + general)],
+        )
+
+    # --- validation ----------------------------------------------------------------------------
+
+    def validate(self, rows: Sequence[Row]) -> Plan:
+        self.plan = Plan(row_count=len(rows))
+        self._rows_with_errors = set()
+        self.check(rows)
+        return self.plan
+
+    def check(self, rows: Sequence[Row]) -> None:
+        raise NotImplementedError
+
+    def commit(self, plan: Plan) -> dict[str, int]:
+        raise NotImplementedError
+
+    def error(self, row: Row | int | None, column: str, message: str) -> None:
+        self.plan.problems.append(Problem(_number(row), column, message))
+        self._rows_with_errors.add(_number(row))
+
+    def warn(self, row: Row | int | None, column: str, message: str) -> None:
+        self.plan.warnings.append(Problem(_number(row), column, message))
+
+    def note(self, row: Row | int | None, column: str, message: str) -> None:
+        self.plan.notes.append(Problem(_number(row), column, message))
+
+    def row_has_errors(self, row: Row) -> bool:
+        return row.number in self._rows_with_errors
+
+    # --- cell readers: each returns the cleaned value, or None after recording a problem ------
+
+    def text(self, row: Row, column: str, *, max_length: int, required: bool = False) -> str | None:
+        value = clean_text(row[column])
+        if not value:
+            if required:
+                self.error(row, column, _("Required; this cell is empty."))
+                return None
+            return ""
+        if len(value) > max_length:
+            self.error(row, column, _("At most %(limit)s characters (this cell has %(length)s).")
+                       % {"limit": max_length, "length": len(value)})
+            return None
+        return value
+
+    def date(self, row: Row, column: str, *, required: bool = False,
+             not_after: date | None = None) -> date | None:
+        value = row[column]
+        if not value:
+            if required:
+                self.error(row, column, _("Required; this cell is empty."))
+            return None
+        try:
+            day = parse_date(value)
+        except ValueError:
+            self.error(row, column, _("Write the date as dd/mm/yyyy, for example 15/03/2020; "
+                                      "“%(value)s” is not a valid date.") % {"value": value[:40]})
+            return None
+        if day.year < 1900 or (not_after and day > not_after):
+            self.error(row, column, _("The date %(value)s is not possible here: it must be between "
+                                      "01/01/1900 and %(last)s.")
+                       % {"value": value, "last": (not_after or date(2100, 12, 31)).strftime("%d/%m/%Y")})
+            return None
+        return day
+
+    def year(self, row: Row, column: str, *, low: int, high: int) -> int | None:
+        value = row[column]
+        if not value:
+            return None
+        if not (value.isdigit() and len(value) == 4) or not low <= int(value) <= high:
+            self.error(row, column, _("Write a year of four digits between %(low)s and %(high)s; "
+                                      "“%(value)s” is not accepted.")
+                       % {"low": low, "high": high, "value": value[:40]})
+            return None
+        return int(value)
+
+
+def _number(row) -> int | None:
+    return row.number if isinstance(row, Row) else row
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- organizations, looked up in bulk and checked against the importing user's scope -----------
+
+
+class OrganizationIndex:
+    """Organizations by code, loaded for a whole file at once, and the scope questions every
+    importer asks about them."""
+
+    def __init__(self, user, codes: Iterable[str]):
+        self.user = user
+        self.role = active_role(user)
+        self.everything = sees_everything(user)
+        self.by_code: dict[str, Organization] = {}
+        wanted = sorted({code.upper() for code in codes if code})
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start:start + LOOKUP_CHUNK]
+            for org in Organization.objects.filter(code__in=chunk).only(
+                "id", "code", "kind", "name", "short_name", "path", "parent_id", "province_id",
+                "tax_code", "address", "active_from", "active_to", "merged_into_id",
+            ):
+                self.by_code[org.code] = org
+
+    def get(self, code: str) -> Organization | None:
+        return self.by_code.get(code.upper())
+
+    def in_scope(self, org: Organization) -> bool:
+        if self.role is None:
+            return False
+        return self.everything or org.path.startswith(self.role.organization.path)
+
+    @property
+    def scope_name(self) -> str:
+        return self.role.organization.name if self.role else ""
+
+    def resolve(self, importer: Importer, row: Row, column: str) -> Organization | None:
+        """The organization named in `column`: it must exist, be inside the user's scope and be
+        active. Records the problem and returns None otherwise."""
+        code = clean_text(row[column]).upper()
+        if not code:
+            importer.error(row, column, _("Required; this cell is empty."))
+            return None
+        org = self.get(code)
+        if org is None:
+            importer.error(row, column, _("There is no organization with code “%(code)s”.")
+                           % {"code": code[:40]})
+            return None
+        if not self.in_scope(org):
+            importer.error(row, column, out_of_scope(code, self.scope_name))
+            return None
+        if org.active_to or org.merged_into_id:
+            importer.error(row, column, _("Organization “%(code)s” has stopped operating or was "
+                                          "merged into another; use its successor.") % {"code": code})
+            return None
+        return org
+
+
+def out_of_scope(code: str, scope_name: str) -> str:
+    return _("Organization “%(code)s” is outside your scope: you manage only %(scope)s and its "
+             "member units.") % {"code": code, "scope": scope_name}
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, type[Importer]] = {}
+_discovered = False
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    _REGISTRY[importer.kind] = importer
+    return importer
+
+
+def importers() -> dict[str, type[Importer]]:
+    """Every registered importer by kind, in registration order."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("imports")
+        _discovered = True
+    return dict(_REGISTRY)
+
+
+def importer_for(kind: str) -> type[Importer] | None:
+    return importers().get(kind)

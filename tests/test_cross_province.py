@@ -1,0 +1,137 @@
+"""Every URL pattern that takes an object id: a user of another province gets 404 (architecture
+§8, quality target S3). A new pattern without an entry below makes the meta-test fail."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clusters import services
+from clusters.tests.factories import GroupFactory, OrganizationFactory, PersonFactory
+from deadlines.models import Holiday
+
+pytestmark = pytest.mark.django_db
+
+# Patterns whose id does not name an object of a province: what they require instead.
+NOT_PROVINCIAL = {
+    "deadlines:holiday_delete": "ngày nghỉ lễ dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "accounts:password_reset_confirm": "mã thông báo đặt lại mật khẩu, không phải đối tượng của tỉnh",
+}
+
+
+def hanoi_objects(world):
+    """For each URL name, the kwargs naming an object of Hà Nội."""
+    person = PersonFactory(organization=world.coop_hanoi)
+    bloc = GroupFactory(organizer=world.hanoi, kind="bloc")
+    services.group_set_year(group=bloc, year=2026, members=[world.coop_hanoi], leader=None, deputy=None)
+    role = world.users.staff.role_assignments.get()
+    return {
+        "clusters:organization_detail": {"pk": world.coop_hanoi.pk},
+        "clusters:organization_update": {"pk": world.coop_hanoi.pk},
+        "clusters:organization_rename": {"pk": world.coop_hanoi.pk},
+        "clusters:organization_merge": {"pk": world.coop_hanoi.pk},
+        "clusters:person_detail": {"pk": person.pk},
+        "clusters:person_update": {"pk": person.pk},
+        "clusters:person_move": {"pk": person.pk},
+        "clusters:group_detail": {"pk": bloc.pk},
+        "clusters:group_year_edit": {"pk": bloc.pk, "year": 2026},
+        "accounts:user_detail": {"pk": world.users.staff.pk},
+        "accounts:user_update": {"pk": world.users.staff.pk},
+        "accounts:role_end": {"pk": role.pk},
+        **extra_objects(world),
+    }
+
+
+def extra_objects(world):
+    """Objects of URL patterns added by later work (imports and so on)."""
+    objects = {}
+    from clusters.models import ImportBatch
+
+    batch = ImportBatch.objects.create(kind="organizations", file="imports/x.xlsx",
+                                       original_name="x.xlsx", status="previewed",
+                                       created_by=world.users.province_admin)
+    existing = object_patterns()
+    for name in ("clusters:import_preview", "clusters:import_commit"):
+        if name in existing:
+            objects[name] = {"pk": batch.pk}
+    return objects
+
+
+def object_patterns():
+    """(url name, converters) of every pattern with a path parameter."""
+    found = []
+
+    def walk(patterns, namespace):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace or namespace
+                if ns == "admin":
+                    continue  # Django's admin: central administrators only, tested separately
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.pattern.converters:
+                name = f"{namespace}:{p.name}" if namespace else p.name
+                found.append(name)
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(set(found))
+
+
+def test_every_object_url_has_a_cross_province_case(world):
+    covered = set(hanoi_objects(world)) | set(NOT_PROVINCIAL)
+
+    missing = [name for name in object_patterns() if name not in covered]
+
+    assert missing == [], f"URL chưa có kiểm thử chéo tỉnh: {missing}"
+
+
+@pytest.mark.parametrize("who", ["outsider", "outsider_admin"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_users_of_another_province_get_404(world, client, who, method):
+    from accounts.tests.factories import user_with_role
+
+    users = {"outsider": world.users.outsider,
+             "outsider_admin": user_with_role("admin", world.hue, username="quantri.hue")}
+    client.force_login(users[who])
+    failures = []
+
+    for name, kwargs in hanoi_objects(world).items():
+        url = reverse(name, kwargs=kwargs)
+        response = getattr(client, method)(url)
+        if response.status_code != 404:
+            failures.append((name, method.upper(), response.status_code))
+
+    assert failures == []
+
+
+def test_the_objects_are_reachable_by_their_own_users(world, client):
+    """The 404s above come from scoping, not from broken URLs: Hà Nội's administrator (or the
+    batch's creator) opens each page."""
+    client.force_login(world.users.province_admin)
+    failures = []
+
+    for name, kwargs in hanoi_objects(world).items():
+        if name in ("accounts:role_end", "clusters:import_commit"):
+            continue  # POST-only actions
+        response = client.get(reverse(name, kwargs=kwargs))
+        if response.status_code not in (200, 403):
+            failures.append((name, response.status_code))
+
+    assert failures == []
+
+
+def test_holiday_delete_needs_a_central_administrator(world, client):
+    holiday = Holiday.objects.create(name="Tết Nguyên đán", day=17, month=2, year=2026)
+    client.force_login(world.users.province_admin)
+
+    response = client.post(reverse("deadlines:holiday_delete", kwargs={"pk": holiday.pk}))
+
+    assert response.status_code == 403
+    assert Holiday.objects.filter(pk=holiday.pk).exists()
+
+
+def test_django_admin_is_for_central_administrators_only(world, client):
+    world.users.province_admin.is_staff = True
+    world.users.province_admin.save()
+    client.force_login(world.users.province_admin)
+
+    response = client.get("/quan-tri-he-thong/")
+
+    assert response.status_code == 302 and "login" in response.url

@@ -1,0 +1,100 @@
+"""Every list page issues the same number of queries with 2 and with 20 visible rows
+(architecture §12): no query per row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.tests.factories import user_with_role
+from clusters import services
+from clusters.models import Organization
+from clusters.tests.factories import GroupFactory, OrganizationFactory, PersonFactory
+from deadlines.models import Holiday
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def make_orgs(world, n):
+    for _ in range(n):
+        OrganizationFactory(parent=world.hanoi)
+
+
+def make_people(world, n):
+    for _ in range(n):
+        PersonFactory(organization=world.coop_hanoi)
+
+
+def make_users(world, n):
+    for _ in range(n):
+        user_with_role("unit_staff", world.coop_hanoi)
+
+
+def make_groups(world, n):
+    for i in range(n):
+        member = OrganizationFactory(parent=world.hanoi)
+        group = GroupFactory(organizer=world.hanoi, kind="bloc")
+        services.group_set_year(group=group, year=2026, members=[member], leader=member, deputy=None)
+
+
+def make_holidays(world, n):
+    start = Holiday.objects.filter(month=12, year=2026).count()
+    for i in range(start, start + n):
+        Holiday.objects.create(name=f"Nghỉ bù {i}", day=1 + i, month=12, year=2026)
+
+
+def make_children(world, n):
+    make_orgs(world, n)
+
+
+def make_group_years(world, n):
+    from clusters.models import EmulationGroup
+
+    group = EmulationGroup.objects.filter(code="KHOI-HN").first()
+    if group is None:
+        group = GroupFactory(organizer=world.hanoi, kind="bloc", code="KHOI-HN")
+    members = [OrganizationFactory(parent=world.hanoi) for _ in range(3)]
+    first = min(group.memberships.values_list("year", flat=True), default=2026)
+    for year in range(first - n, first):
+        services.group_set_year(group=group, year=year, members=members, leader=members[0],
+                                deputy=members[1])
+
+
+def group_url(world):
+    from clusters.models import EmulationGroup
+
+    return f"/cum-khoi/{EmulationGroup.objects.get(code='KHOI-HN').pk}/"
+
+
+PAGES = [
+    ("/don-vi/?kind=cooperative", make_orgs),
+    ("/ca-nhan/", make_people),
+    ("/tai-khoan/nguoi-dung/", make_users),
+    ("/cum-khoi/?year=2026", make_groups),
+    ("/lich/ngay-nghi/", make_holidays),
+    (lambda world: f"/don-vi/{world.hanoi.pk}/", make_children),
+    (group_url, make_group_years),
+    ("/", make_orgs),
+]
+
+
+@pytest.mark.parametrize("url, make", PAGES, ids=[
+    "organizations", "people", "users", "groups", "holidays", "organization_detail",
+    "group_history", "dashboard"])
+def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
+    client.force_login(world.users.admin)
+    make(world, 2)
+    target = url(world) if callable(url) else url
+    client.get(target)  # warm caches that are filled once per process (content types, …)
+    with_two = count_queries(client, target)
+
+    make(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
