@@ -54,6 +54,14 @@ demo: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 
+# Benchmark of the organization list (/don-vi/) under gunicorn with production settings, on a
+# database already seeded with `seed_demo --scale national` (how: bench/RESULTS.md).
+#   make bench BENCH_DATABASE_URL=sqlite:////abs/path.sqlite3 BENCH_REQUESTS=50 BENCH_ARGS="--users quantri"
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_thidua
+BENCH_REQUESTS ?= 200
+bench: install
+	$(BIN)/python bench/org_list.py --database-url "$(BENCH_DATABASE_URL)" --requests $(BENCH_REQUESTS) $(BENCH_ARGS)
+
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --ignore=bench
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l vi --ignore=.venv

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.forms import OrganizationCodeField
@@ -78,3 +80,15 @@ class RoleAssignmentForm(forms.ModelForm):
 class EndRoleForm(forms.Form):
     valid_to = forms.DateField(label=_("Ends on"),
                                widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's form, but the e-mail leaves through a Celery task after the request commits, so
+    a slow or failing mail server neither delays the page nor loses the message (the task
+    retries)."""
+
+    def save(self, *args, **kwargs):
+        from .tasks import send_password_reset_task
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(lambda pk=user.pk: send_password_reset_task.delay(user_id=pk))

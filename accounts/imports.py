@@ -149,7 +149,7 @@ class UserImporter(Importer):
 
     def _check_row(self, row: Row) -> None:
         username = self._username(row)
-        full_name = self.text(row, FULL_NAME, max_length=150, required=True)
+        full_name = self.text_cell(row, FULL_NAME, max_length=150, required=True)
         email = self._email(row)
         role = self._role(row)
         org = self.orgs.resolve(self, row, ORGANIZATION)
@@ -177,14 +177,14 @@ class UserImporter(Importer):
         self.planned_keys.add(new.key)
 
     def _username(self, row: Row) -> str:
-        username = self.text(row, USERNAME, max_length=150, required=True)
+        username = self.text_cell(row, USERNAME, max_length=150, required=True)
         if username and not _USERNAME.match(username):
             self.error(row, USERNAME, _("A user name contains only unaccented letters, digits and "
                                         "@ . + - _; “%(value)s” does not.") % {"value": username})
         return username or ""
 
     def _email(self, row: Row) -> str:
-        email = (self.text(row, EMAIL, max_length=254, required=True) or "").lower()
+        email = (self.text_cell(row, EMAIL, max_length=254, required=True) or "").lower()
         if email:
             try:
                 validate_email(email)
@@ -269,7 +269,8 @@ class UserImporter(Importer):
             else:
                 counts["add_role"] += 1
             accounts[new.key] = user
-            services.role_assign(user=user, role=new.role, organization=organizations[new.organization_id])
+            services.role_assign(user=user, role=new.role,
+                                 organization=organizations[new.organization_id])
         if created:
             transaction.on_commit(partial(send_account_invitations, user_ids=created))
         return counts

@@ -52,6 +52,14 @@ def role_assign(*, user: User, role: str, organization: Organization,
 
 
 @transaction.atomic
+def user_create_with_role(*, user_fields: dict, role_fields: dict) -> User:
+    """A new account and its first role, both or neither."""
+    user = user_create(**user_fields)
+    role_assign(user=user, **role_fields)
+    return user
+
+
+@transaction.atomic
 def role_end(*, assignment: RoleAssignment, valid_to: date) -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.valid_from and valid_to < assignment.valid_from:

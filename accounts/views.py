@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -73,8 +73,8 @@ def user_create(request):
                                    allowed_roles=_allowed_roles(request))
     if request.method == "POST" and form.is_valid() and role_form.is_valid():
         try:
-            user = services.user_create(**form.cleaned_data)
-            services.role_assign(user=user, **role_form.cleaned_data)
+            user = services.user_create_with_role(user_fields=form.cleaned_data,
+                                                  role_fields=role_form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(role_form, error)
         else:
@@ -86,8 +86,9 @@ def user_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_update(request, pk):
-    _require_admin(request)
+    # Scope before role: another province's user is a 404 whoever asks (no existence leak).
     target = selectors.get_user_for_admin(request.user, pk)
+    _require_admin(request)
     form = UserForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         services.user_update(user=target, **form.cleaned_data)
@@ -99,8 +100,8 @@ def user_update(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_detail(request, pk):
-    _require_admin(request)
     target = selectors.get_user_for_admin(request.user, pk)
+    _require_admin(request)
     role_form = RoleAssignmentForm(request.POST or None, organizations=organizations_for(request.user),
                                    allowed_roles=_allowed_roles(request))
     if request.method == "POST" and role_form.is_valid():
@@ -120,12 +121,12 @@ def user_detail(request, pk):
 
 
 @login_required
-@require_POST
 def role_end(request, pk):
-    _require_admin(request)
     assignment = RoleAssignment.objects.select_related("organization", "user").filter(pk=pk).first()
     if assignment is None or not permissions.can_manage_users_of(request.user, assignment.organization):
         raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = EndRoleForm(request.POST)
     if form.is_valid():
         try:

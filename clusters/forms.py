@@ -1,5 +1,7 @@
 """Forms validate and clean; the views hand cleaned data to services."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,7 @@ class OrganizationFilterForm(forms.Form):
         label=_("Emulation cluster or bloc"), queryset=EmulationGroup.objects.none(), required=False,
         empty_label=_("All"),
     )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     include_inactive = forms.BooleanField(label=_("Include closed and merged organizations"),
                                           required=False)
 
@@ -83,7 +86,7 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_code(self):
         code = clean_text(self.cleaned_data["code"]).upper()
-        if not code.replace("-", "").replace("_", "").isalnum():
+        if not re.fullmatch(r"[A-Z0-9_-]+", code):
             raise forms.ValidationError(
                 _("An organization code may contain only letters without diacritics, digits, hyphens "
                   "and underscores.")
@@ -114,7 +117,7 @@ class OrganizationMergeForm(forms.Form):
     on_date = forms.DateField(label=_("Merger date (effective)"),
                               widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     confirm = forms.BooleanField(
-        label=_("I confirm the merger; the merged organization stops operating from the date above."),
+        label=_("I confirm the merger; the merged organization stops operating on the day before that date."),
     )
 
     def __init__(self, *args, into_queryset, **kwargs):

@@ -41,8 +41,10 @@ def get_person_for_user(user, pk) -> Person:
 
 
 def organization_list(user, *, q="", province=None, kind="", group=None, include_inactive=False,
-                      year=None):
+                      year=None, parent=None):
     qs = organizations_for(user).select_related("province", "parent")
+    if parent:
+        qs = qs.filter(parent_id=parent)
     if not include_inactive:
         qs = qs.filter(active_to__isnull=True, merged_into__isnull=True)
     if q:

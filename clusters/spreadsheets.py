@@ -10,8 +10,10 @@ found in the user's own file.
 for a formula (=, +, -, @, tab, CR) is stored as a quoted string, never evaluated.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -130,7 +132,8 @@ def check_upload(name: str, size: int | None) -> None:
 def _too_big(size: int) -> SpreadsheetError:
     return _refuse(_("The file is %(size)s; files larger than %(limit)s are not accepted. Split "
                      "it into several files.")
-                   % {"size": filesizeformat(size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
+                   % {"size": filesizeformat(size),
+                      "limit": filesizeformat(settings.IMPORT_MAX_BYTES)})
 
 
 def read_rows(file, *, headers: Sequence[str], name: str | None = None) -> list[Row]:
@@ -200,15 +203,15 @@ def _xlsx_cells(data: bytes, width: int) -> Iterable[list[tuple[object, bool]]]:
 
 def _csv_cells(data: bytes, width: int,
                headers: Sequence[str]) -> Iterable[list[tuple[object, bool]]]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_utf8(1)
     if b"\x00" in data:
         raise _refuse(_("The file is not a text CSV file (it contains binary data). It may be "
                         "another kind of file renamed to .csv."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _refuse(_("The CSV file is not encoded in UTF-8 (problem at byte %(position)s). In "
-                        "Excel choose “Save As” and the type “CSV UTF-8 (Comma delimited)”.")
-                      % {"position": error.start + 1}) from None
+        raise _not_utf8(error.start + 1) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, headers))
     try:
         for record in reader:
@@ -217,6 +220,12 @@ def _csv_cells(data: bytes, width: int,
     except csv.Error:
         raise _refuse(_("The CSV file cannot be read near line %(line)s: a quotation mark is not "
                         "closed, or a cell is far too long.") % {"line": reader.line_num}) from None
+
+
+def _not_utf8(position: int) -> SpreadsheetError:
+    return _refuse(_("The CSV file is not encoded in UTF-8 (problem at byte %(position)s). In "
+                     "Excel choose “Save As” and the type “CSV UTF-8 (Comma delimited)”.")
+                   % {"position": position})
 
 
 def _delimiter(text: str, headers: Sequence[str]) -> str:
@@ -357,9 +366,14 @@ def _write_sheet(book, title, headers, rows) -> None:
 
     sheet = book.create_sheet(_SHEET_TITLE.sub(" ", title)[:31] or None)
     sheet.freeze_panes = "A2"
+    # Columns as wide as their header or their first rows' text, within reason.
+    rows = iter(rows)
+    first = list(itertools.islice(rows, 100))
     for index, header in enumerate(headers):
-        width = min(max(len(str(header)) + 4, 14), 60)
-        sheet.column_dimensions[column_letter(index)].width = width
+        longest = max([len(str(header))] + [len(str(row[index])) for row in first
+                                            if index < len(row) and row[index] is not None])
+        sheet.column_dimensions[column_letter(index)].width = min(max(longest + 2, 12), 100)
+    rows = itertools.chain(first, rows)
     bold = Font(bold=True)
     header_cells = []
     for header in headers:

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from .imports import import_commit as commit_batch
 from .imports import import_preview as check_file
@@ -57,18 +57,22 @@ def import_template(request, kind):
 
 @login_required
 def import_preview(request, pk):
-    _require_import(request)
+    # The batch first: someone else's is 404 whatever the method, like every object (§8).
     batch = get_batch_for_user(request.user, pk)
+    _require_import(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     return render(request, "clusters/import_preview.html", {
         "batch": batch, "report": batch.report, "importer": importer_for(batch.kind),
     })
 
 
 @login_required
-@require_POST
 def import_commit(request, pk):
-    _require_import(request)
     batch = get_batch_for_user(request.user, pk)
+    _require_import(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         batch = commit_batch(batch=batch, user=request.user)
     except ValidationError as error:

@@ -33,7 +33,8 @@ _load_dotenv(BASE_DIR / ".env")
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value counts as unset, so a .env copied from .env.example keeps the defaults.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -56,7 +56,8 @@ def extra_objects(world):
 
 
 def object_patterns():
-    """(url name, converters) of every pattern with a path parameter."""
+    """Names of the patterns whose path names an object by id (pk, <thing>_id, uidb64);
+    a parameter such as a spreadsheet template's kind names no object."""
     found = []
 
     def walk(patterns, namespace):
@@ -66,7 +67,9 @@ def object_patterns():
                 if ns == "admin":
                     continue  # Django's admin: central administrators only, tested separately
                 walk(p.url_patterns, ns)
-            elif isinstance(p, URLPattern) and p.pattern.converters:
+            elif isinstance(p, URLPattern) and any(
+                    key == "pk" or key.endswith(("_pk", "_id")) or key == "uidb64"
+                    for key in p.pattern.converters):
                 name = f"{namespace}:{p.name}" if namespace else p.name
                 found.append(name)
 

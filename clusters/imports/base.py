@@ -120,7 +120,8 @@ class Importer:
 
     # --- cell readers: each returns the cleaned value, or None after recording a problem ------
 
-    def text(self, row: Row, column: str, *, max_length: int, required: bool = False) -> str | None:
+    def text_cell(self, row: Row, column: str, *, max_length: int,
+                  required: bool = False) -> str | None:
         value = clean_text(row[column])
         if not value:
             if required:
@@ -133,7 +134,7 @@ class Importer:
             return None
         return value
 
-    def date(self, row: Row, column: str, *, required: bool = False,
+    def date_cell(self, row: Row, column: str, *, required: bool = False,
              not_after: date | None = None) -> date | None:
         value = row[column]
         if not value:
@@ -149,11 +150,12 @@ class Importer:
         if day.year < 1900 or (not_after and day > not_after):
             self.error(row, column, _("The date %(value)s is not possible here: it must be between "
                                       "01/01/1900 and %(last)s.")
-                       % {"value": value, "last": (not_after or date(2100, 12, 31)).strftime("%d/%m/%Y")})
+                       % {"value": value,
+                          "last": (not_after or date(2100, 12, 31)).strftime("%d/%m/%Y")})
             return None
         return day
 
-    def year(self, row: Row, column: str, *, low: int, high: int) -> int | None:
+    def year_cell(self, row: Row, column: str, *, low: int, high: int) -> int | None:
         value = row[column]
         if not value:
             return None
@@ -223,7 +225,8 @@ class OrganizationIndex:
             return None
         if org.active_to or org.merged_into_id:
             importer.error(row, column, _("Organization “%(code)s” has stopped operating or was "
-                                          "merged into another; use its successor.") % {"code": code})
+                                          "merged into another; use its successor.")
+                           % {"code": code})
             return None
         return org
 

@@ -7,7 +7,9 @@ from .base import importers
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of data"))
+    # An empty file is checked like any other, so that its report says why it was refused.
     file = forms.FileField(
+        allow_empty_file=True,
         label=_("Spreadsheet file (.xlsx or .csv)"),
         help_text=_("Use the template of the chosen kind; the first row must be its header row."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),

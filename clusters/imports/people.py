@@ -97,8 +97,8 @@ class PersonImporter(Importer):
     def _check_row(self, row: Row) -> None:
         full_name = self._full_name(row)
         gender = self._gender(row)
-        birth_year = self.year(row, BIRTH_YEAR, low=1900, high=self.max_year)
-        position = self.text(row, POSITION, max_length=200)
+        birth_year = self.year_cell(row, BIRTH_YEAR, low=1900, high=self.max_year)
+        position = self.text_cell(row, POSITION, max_length=200)
         org = self.orgs.resolve(self, row, ORGANIZATION)
         if self.row_has_errors(row):
             return
@@ -118,7 +118,7 @@ class PersonImporter(Importer):
         self.plan.count("create")
 
     def _full_name(self, row: Row) -> str:
-        name = self.text(row, FULL_NAME, max_length=120, required=True)
+        name = self.text_cell(row, FULL_NAME, max_length=120, required=True)
         if not name:
             return ""
         if len(name.split(" ")) < 2:

@@ -53,9 +53,9 @@ def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
 def _commit_or_reject(batch: ImportBatch, user) -> tuple[ImportBatch, bool]:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == ImportBatch.Status.COMMITTED:
+        when = timezone.localtime(batch.committed_at).strftime("%d/%m/%Y %H:%M")
         raise ValidationError(_("This file was already imported on %(when)s; it cannot be "
-                                "imported twice.")
-                              % {"when": timezone.localtime(batch.committed_at).strftime("%d/%m/%Y %H:%M")})
+                                "imported twice.") % {"when": when})
     if batch.status != ImportBatch.Status.PREVIEWED:
         raise ValidationError(_("This file has errors and cannot be imported. Correct the file "
                                 "and upload it again."))
@@ -110,7 +110,8 @@ def import_commit(*, batch: ImportBatch, user) -> ImportBatch:
 def _importer_class(kind: str) -> type[Importer]:
     importer_class = importer_for(kind)
     if importer_class is None:
-        raise ValidationError(_("Unknown kind of data to import: “%(kind)s”.") % {"kind": kind[:40]})
+        raise ValidationError(_("Unknown kind of data to import: “%(kind)s”.")
+                              % {"kind": kind[:40]})
     return importer_class
 
 

@@ -1,7 +1,7 @@
 """Importing organizations and people: preview writes nothing, commit writes every row or none,
 and every kind of bad input is refused with its message."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from clusters.imports import import_commit, import_preview
-from clusters.imports.organizations import KIND_LABELS, OrganizationImporter
+from clusters.imports.organizations import IMPORTABLE_KIND_LABELS, OrganizationImporter
 from clusters.imports.people import PersonImporter
 from clusters.imports.selectors import get_batch_for_user
 from clusters.models import ImportBatch, Organization, OrganizationName, Person, Province
@@ -60,7 +60,7 @@ def test_organization_preview_writes_nothing_then_commit_writes_every_row(world)
     admin = world.users.admin
     rows = [
         org_row("HTX-HN-0012", name="Hợp tác xã Nông nghiệp Thanh Trì", address="Thanh Trì",
-                active_from="15/03/2020"),
+                active_from=datetime(2020, 3, 15)),  # a real date cell
         org_row("LH-HUE-1", kind="Liên hiệp hợp tác xã", parent="LM-HUE", province="Huế"),
         org_row("HTX-HUE-2", parent="LH-HUE-1", kind="htx"),
     ]
@@ -221,7 +221,7 @@ def test_organization_unknown_parent_kind_and_province_are_reported(world):
         (2, "Mã đơn vị cấp trên", _("There is no organization with code “%(code)s”, neither in "
                                     "the system nor in this file.") % {"code": "KHONG-CO"}),
         (3, "Loại đơn vị", _("Unknown kind “%(value)s”. Use one of: %(choices)s.")
-         % {"value": "Công ty", "choices": "; ".join(KIND_LABELS)}),
+         % {"value": "Công ty", "choices": "; ".join(IMPORTABLE_KIND_LABELS)}),
         (4, "Tỉnh, thành phố", _("%(value)s is no longer a province or city: it became part of "
                                  "%(new)s from %(day)s. Write %(new)s.")
          % {"value": "Hà Giang", "new": "Tuyên Quang", "day": "01/07/2025"}),
@@ -412,13 +412,17 @@ def test_organization_formula_and_long_cell_are_rejected(world):
 def test_organization_non_utf8_csv_is_rejected(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    content = ",".join(ORG).encode() + "\r\nHTX-W,Hà,,Hợp tác xã,LM-HA-NOI,,,,\r\n".encode("utf-16")
+    # Saved by Excel as plain "CSV" on Vietnamese Windows: code page 1258, "à" is one byte.
+    content = ",".join(ORG).encode() + "\r\nHTX-W,Hà,,HTX,LM-HA-NOI,,,,\r\n".encode("cp1258")
     before = snapshot()
 
     batch = import_preview(kind="organizations", user=world.users.admin,
                            uploaded_file=SimpleUploadedFile("a.csv", content))
 
-    assert batch.status == ImportBatch.Status.REJECTED
+    assert problems(batch) == [(None, "", _(
+        "The CSV file is not encoded in UTF-8 (problem at byte %(position)s). In Excel choose "
+        "“Save As” and the type “CSV UTF-8 (Comma delimited)”.")
+        % {"position": len(",".join(ORG).encode()) + len("\r\nHTX-W,H") + 1})]
     assert snapshot() == before
 
 
@@ -665,6 +669,18 @@ def test_import_pages_upload_preview_commit_and_list(world, client):
     assert "Hợp tác xã Mây tre Phú Vinh" in listing.content.decode()
 
 
+def test_preview_page_escapes_hostile_cell_values(world, client):
+    client.force_login(world.users.admin)
+    upload = xlsx_upload([ORG, org_row("HTX-X", parent="<script>alert(1)</script>")])
+
+    response = client.post(reverse("clusters:import_start"), {"kind": "organizations",
+                                                              "file": upload}, follow=True)
+
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;SCRIPT&gt;ALERT(1)&lt;/SCRIPT&gt;" in page
+
+
 def test_import_start_lists_own_recent_batches_and_templates(world, client):
     preview(world.users.admin, [org_row("HTX-MINE")])
     preview(world.users.province_admin, [org_row("HTX-HN-THEIRS")])
@@ -693,6 +709,36 @@ def test_upload_of_wrong_extension_shows_the_error_and_stores_nothing(world, cli
     assert ImportBatch.objects.count() == 0
 
 
+def test_upload_of_an_oversized_file_shows_the_error_and_stores_nothing(world, client, settings):
+    from django.template.defaultfilters import filesizeformat
+
+    settings.IMPORT_MAX_BYTES = 1000
+    upload = xlsx_upload([ORG] + [org_row(f"HTX-{i}") for i in range(40)])
+    client.force_login(world.users.admin)
+    before = snapshot()
+
+    response = client.post(reverse("clusters:import_start"), {"kind": "organizations", "file": upload})
+
+    assert response.context["form"].errors == {"file": [
+        _("The file is %(size)s; files larger than %(limit)s are not accepted. Split it into "
+          "several files.") % {"size": filesizeformat(upload.size), "limit": filesizeformat(1000)}]}
+    assert ImportBatch.objects.count() == 0
+    assert snapshot() == before
+
+
+def test_upload_of_an_empty_file_is_checked_and_rejected_with_the_reason(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.users.admin)
+
+    response = client.post(reverse("clusters:import_start"), {
+        "kind": "people", "file": SimpleUploadedFile("ca-nhan.csv", b"")}, follow=True)
+
+    assert response.context["report"]["problems"] == [
+        {"row": None, "column": "", "message": _("The file is empty: it has no header row and no "
+                                                  "data.")}]
+
+
 def test_template_download_is_a_workbook_the_importer_accepts(world, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -715,9 +761,33 @@ def test_import_pages_forbid_non_administrators(world, client):
     client.force_login(world.users.staff)
 
     assert client.get(reverse("clusters:import_start")).status_code == 403
-    assert client.get(reverse("clusters:import_preview", args=[batch.pk])).status_code == 403
-    assert client.post(reverse("clusters:import_commit", args=[batch.pk])).status_code == 403
     assert client.get(reverse("clusters:import_template", args=["people"])).status_code == 403
+    assert client.get(reverse("clusters:import_preview", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("clusters:import_commit", args=[batch.pk])).status_code == 404
+
+
+def test_import_pages_refuse_a_creator_who_is_no_longer_an_administrator(world, client):
+    from accounts.services import role_end
+
+    admin = world.users.province_admin
+    batch = preview(admin, [org_row("HTX-HN-LATE")])
+    role_end(assignment=admin.role_assignments.get(), valid_to=date(2000, 1, 1))
+    client.force_login(admin)
+    before = snapshot()
+
+    assert client.get(reverse("clusters:import_preview", args=[batch.pk])).status_code in (403, 404)
+    assert client.post(reverse("clusters:import_commit", args=[batch.pk])).status_code in (403, 404)
+    assert snapshot() == before
+
+
+def test_commit_answers_get_with_method_not_allowed(world, client):
+    batch = preview(world.users.admin, [org_row("HTX-GET")])
+    client.force_login(world.users.admin)
+
+    response = client.get(reverse("clusters:import_commit", args=[batch.pk]))
+
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert batch.__class__.objects.get(pk=batch.pk).status == ImportBatch.Status.PREVIEWED
 
 
 def test_import_pages_redirect_anonymous(world, client):

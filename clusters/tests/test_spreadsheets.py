@@ -191,6 +191,14 @@ def test_non_utf8_csv_is_refused_with_the_position():
         % {"position": len(",".join(HEADERS).encode("utf-8")) + 2 + len("HTX,H") + 1}]
 
 
+def test_utf16_csv_is_refused_as_not_utf8():
+    content = ",".join(HEADERS).encode("utf-16")
+
+    assert refusal(SimpleUploadedFile("du-lieu.csv", content)) == [
+        _("The CSV file is not encoded in UTF-8 (problem at byte %(position)s). In Excel choose "
+          "“Save As” and the type “CSV UTF-8 (Comma delimited)”.") % {"position": 1}]
+
+
 def test_formulas_are_refused_naming_the_cell():
     upload = xlsx_upload([HEADERS, ["HTX", "=CONCATENATE(\"Hợp tác xã\", \" A\")", "Hà Nội", "=TODAY()"]])
 
