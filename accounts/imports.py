@@ -1,7 +1,7 @@
 """Import users and their roles from a spreadsheet (registered with clusters' importers).
 
 New accounts get no password: after the import commits, each new user receives an e-mail with a
-link to choose one (accounts.emails.send_account_invitation), so no administrator ever knows or
+link to choose one (accounts.emails.send_account_invitation, sent by a Celery task), so no administrator ever knows or
 sends a password.
 
 An existing user name is an error, unless the row describes the same person: the same e-mail
@@ -27,7 +27,7 @@ from clusters.spreadsheets import Row
 from clusters.text import clean_text, fold
 
 from . import services
-from .emails import send_account_invitations
+from .tasks import send_account_invitation_task
 from .models import Role, RoleAssignment, User
 from .permissions import is_central_admin
 from .selectors import users_for
@@ -271,8 +271,9 @@ class UserImporter(Importer):
             accounts[new.key] = user
             services.role_assign(user=user, role=new.role,
                                  organization=organizations[new.organization_id])
-        if created:
-            transaction.on_commit(partial(send_account_invitations, user_ids=created))
+        for user_id in created:
+            # One task per account, queued only once the import has committed.
+            transaction.on_commit(partial(send_account_invitation_task.delay, user_id=user_id))
         return counts
 
 

@@ -1,6 +1,7 @@
 """Users and their roles at organizations."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +20,12 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    # Letters without diacritics only, as the help text says and the spreadsheet import enforces.
+    username_validator = ASCIIUsernameValidator()
+    username = models.CharField(
+        _("username"), max_length=150, unique=True, validators=[username_validator],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -1,4 +1,4 @@
-"""Thin Celery adapters: fetch the row, call one function."""
+"""Thin Celery adapters: fetch the row, call one function; retries stay here."""
 
 import logging
 from smtplib import SMTPException
@@ -9,13 +9,23 @@ from . import emails
 from .models import User
 
 logger = logging.getLogger(__name__)
+RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(name="accounts.send_password_reset", autoretry_for=(SMTPException, OSError),
-             retry_backoff=True, max_retries=5)
+def _active_user(user_id: int) -> User | None:
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        logger.info("Mail to user %s skipped: inactive, missing or without e-mail", user_id)
+    return user
+
+
+@shared_task(name="accounts.send_password_reset", **RETRY)
 def send_password_reset_task(*, user_id: int) -> None:
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        logger.info("Password reset for user %s skipped: inactive, missing or without e-mail", user_id)
-        return
-    emails.send_password_reset(user=user)
+    if user := _active_user(user_id):
+        emails.send_password_reset(user=user)
+
+
+@shared_task(name="accounts.send_account_invitation", **RETRY)
+def send_account_invitation_task(*, user_id: int) -> None:
+    if user := _active_user(user_id):
+        emails.send_account_invitation(user=user)

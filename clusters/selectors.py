@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -112,11 +112,12 @@ def groups_visible_to(user, year: int):
 def groups_of_year(user, year: int):
     """Each group with its members and leaders for the year, in three queries whatever the
     number of groups."""
+    # Visibility is decided in a subquery: filtering on memberships in the same query would
+    # reuse that join and make any count see only the user's own membership.
     groups = list(
-        groups_visible_to(user, year)
+        EmulationGroup.objects.filter(pk__in=groups_visible_to(user, year).values("pk"))
+        .filter(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), year=year)))
         .select_related("organizer")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__year=year)))
-        .filter(member_count__gt=0)
         .prefetch_related(
             Prefetch(
                 "memberships",
@@ -133,6 +134,7 @@ def groups_of_year(user, year: int):
         .order_by("organizer__path", "kind", "sort_key")
     )
     for group in groups:
+        group.member_count = len(group.year_members)
         group.leader = next((x.organization for x in group.year_leaders if x.role == "leader"), None)
         group.deputy = next((x.organization for x in group.year_leaders if x.role == "deputy"), None)
     return groups

@@ -280,3 +280,20 @@ def test_password_change_rejects_a_mismatch(world, client):
     assert response.status_code == 200
     assert "Hai trường mật khẩu không giống nhau." in response.content.decode()
     assert User.objects.get(pk=world.users.staff.pk).password == old_hash
+
+
+def test_user_form_refuses_a_username_with_diacritics(world, client):
+    client.force_login(world.users.province_admin)
+
+    html = post_bad(client, reverse("accounts:user_create"), {**USER_VALID, "username": "nguyễn.an"},
+                    "Tên đăng nhập")
+
+    assert 'value="nguyễn.an"' in html
+
+
+def test_organization_code_with_diacritics_is_refused(world, client):
+    client.force_login(world.users.province_admin)
+
+    post_bad(client, reverse("clusters:organization_create"),
+             {**ORG_VALID, "code": "HTX-MỘT", "tax_code": "0100109106"},
+             "Mã đơn vị chỉ gồm chữ cái không dấu")

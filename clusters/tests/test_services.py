@@ -173,3 +173,18 @@ def test_emulation_group_titles_follow_the_kind(world):
 
     assert (str(cluster.leader_title), str(cluster.deputy_title)) == ("Cụm trưởng", "Cụm phó")
     assert (str(bloc.leader_title), str(bloc.deputy_title)) == ("Khối trưởng", "Khối phó")
+
+
+def test_a_member_sees_the_whole_membership_of_its_cluster(world):
+    from clusters.selectors import groups_of_year
+
+    group = GroupFactory()
+    services.group_set_year(group=group, year=2026, members=[world.hanoi, world.hue],
+                            leader=world.hue, deputy=world.hanoi)
+
+    (seen,) = groups_of_year(world.users.staff, 2026)
+
+    assert seen == group
+    assert seen.member_count == 2
+    assert [m.organization for m in seen.year_members] == [world.hanoi, world.hue]
+    assert (seen.leader, seen.deputy) == (world.hue, world.hanoi)
