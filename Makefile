@@ -9,9 +9,9 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := fonts-liberation2 libharfbuzz-subset0 poppler-utils gettext libpango-1.0-0 libpangoft2-1.0-0
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test install system-packages browser demo bench clean-db messages
+.PHONY: run test install system-packages browser demo bench clean-db messages dev-env
 
-run: system-packages install
+run: system-packages install dev-env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} scripts/run.sh
@@ -30,6 +30,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip "setuptools<81" wheel
 	$(BIN)/pip install --quiet --no-build-isolation -r requirements.txt
 	touch $@
+
+# A developer's .env (never created by `install`, which production uses too), so that a plain
+# `.venv/bin/python manage.py …` works and uses the same database as `make run`.
+dev-env:
+	@test -f .env || { printf '# Developer settings written by make run; see .env.example.\nDEBUG=1\n' > .env; echo "Đã tạo .env (DEBUG=1) cho máy phát triển"; }
 
 system-packages:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -50,7 +55,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null || true; \
 	fi
 
-demo: install
+demo: install dev-env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 

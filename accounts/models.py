@@ -23,7 +23,7 @@ class User(AbstractUser):
     # Letters without diacritics only, as the help text says and the spreadsheet import enforces.
     username_validator = ASCIIUsernameValidator()
     username = models.CharField(
-        _("username"), max_length=150, unique=True, validators=[username_validator],
+        _("Username"), max_length=150, unique=True, validators=[username_validator],
         error_messages={"unique": _("A user with that username already exists.")},
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clusters.imports.selectors import recent_batches
 from clusters.selectors import dashboard_figures, organizations_for
 from clusters.views import apply_service_errors, paginate
 
@@ -25,6 +26,11 @@ def dashboard(request):
     context = {"role": role}
     if role:
         context.update(dashboard_figures(request.user))
+    if permissions.can_administer(request.user):
+        context["admin_figures"] = {
+            "user_count": selectors.users_for(request.user).filter(is_active=True).count(),
+            "recent_imports": recent_batches(request.user, limit=5),
+        }
     return render(request, "dashboard.html", context)
 
 

@@ -28,6 +28,7 @@ class Province(models.Model):
         on_delete=models.PROTECT, related_name="absorbed",
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_key"]
@@ -54,6 +55,8 @@ class ProvinceName(models.Model):
     name = models.CharField(_("name"), max_length=100)
     valid_from = models.DateField(_("from date"), null=True, blank=True)
     valid_to = models.DateField(_("to date"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["province", "valid_from"]
@@ -335,6 +338,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["report"])
 
     class Meta:
         ordering = ["-created_at"]

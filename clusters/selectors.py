@@ -196,7 +196,20 @@ def dashboard_figures(user) -> dict:
         "group_count": groups.count(),
         "member_count": GroupMembership.objects.filter(year=year, group__in=groups).count(),
         "people_count": people_for(user).count(),
-        "own_groups": GroupMembership.objects.filter(
-            year=year, organization=active_role(user).organization
-        ).select_related("group") if active_role(user) else [],
+        "own_groups": own_groups(user, year),
     }
+
+
+def own_groups(user, year: int) -> list[dict]:
+    """The groups the user's organization belongs to this year, with its role in each."""
+    role = active_role(user)
+    if role is None:
+        return []
+    roles = dict(GroupLeadership.objects.filter(organization=role.organization, year=year)
+                 .values_list("group_id", "role"))
+    rows = []
+    for m in GroupMembership.objects.filter(year=year, organization=role.organization).select_related("group"):
+        group = m.group
+        titles = {GroupLeadership.Role.LEADER: group.leader_title, GroupLeadership.Role.DEPUTY: group.deputy_title}
+        rows.append({"group": group, "title": titles.get(roles.get(group.pk), "")})
+    return rows

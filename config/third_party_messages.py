@@ -46,6 +46,11 @@ MESSAGES = [
     gettext_noop("Enter a valid email address."),
     # PasswordChangeForm: Django's vi lacks the final full stop.
     gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    # ASCIIUsernameValidator (our usernames): missing in Django's vi.
+    gettext_noop(
+        "Enter a valid username. This value may contain only unaccented lowercase a-z "
+        "and uppercase A-Z letters, numbers, and @/./+/-/_ characters."
+    ),
     # django-axes has no Vietnamese catalog. We render registration/lockout.html, but axes also
     # puts this message in the authentication context.
     gettext_noop("Account locked: too many login attempts. Please try again later."),

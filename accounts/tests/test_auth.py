@@ -114,3 +114,18 @@ def test_every_change_to_a_role_is_recorded_with_who(world, client):
     record = RoleAssignment.history.filter(role="unit_head", user_id=world.users.staff.pk).get()
     assert record.history_user == world.users.admin
     assert record.history_type == "+"
+
+
+def test_the_dashboard_shows_a_leaders_role_and_an_administrators_figures(world, client):
+    from clusters import services
+    from clusters.tests.factories import GroupFactory
+
+    group = GroupFactory(name="Cụm thi đua các thành phố")
+    services.group_set_year(group=group, year=__import__("datetime").date.today().year,
+                            members=[world.hanoi, world.hue], leader=world.hanoi, deputy=world.hue)
+    client.force_login(world.users.province_admin)
+
+    page = client.get("/").content.decode()
+
+    assert "Cụm thi đua các thành phố</a> – <strong>Cụm trưởng</strong>" in page
+    assert "tài khoản người dùng đang hoạt động" in page
