@@ -1,6 +1,7 @@
 """Reads of organizations, people and groups, always starting from the user's scope."""
 
 from collections import defaultdict
+from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
@@ -141,21 +142,30 @@ def groups_of_year(user, year: int):
 
 
 def group_history(group: EmulationGroup, years=None):
-    """Year by year: members, leader and deputy."""
+    """Year by year: members, leader and deputy, each carrying `name_then`, the name it had at
+    the end of that year (Thừa Thiên Huế in 2024, Huế from 2025)."""
     members = defaultdict(list)
-    memberships = group.memberships.select_related("organization").order_by("-year", "organization__sort_key")
+    memberships = (group.memberships.select_related("organization")
+                   .prefetch_related("organization__names").order_by("-year", "organization__sort_key"))
     if years is not None:
         memberships = memberships.filter(year__in=years)
     for m in memberships:
-        members[m.year].append(m.organization)
+        members[m.year].append(_named_then(m.organization, m.year))
     leaders = defaultdict(dict)
-    for row in group.leaderships.select_related("organization"):
-        leaders[row.year][row.role] = row.organization
+    for row in group.leaderships.select_related("organization").prefetch_related("organization__names"):
+        leaders[row.year][row.role] = _named_then(row.organization, row.year)
     return [
         {"year": year, "members": members[year], "leader": leaders[year].get("leader"),
          "deputy": leaders[year].get("deputy")}
         for year in sorted(members, reverse=True)
     ]
+
+
+def _named_then(organization: Organization, year: int) -> Organization:
+    from .services import organization_name_on
+
+    organization.name_then = organization_name_on(organization, date(year, 12, 31))
+    return organization
 
 
 def group_years(group: EmulationGroup) -> list[int]:

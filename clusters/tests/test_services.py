@@ -188,3 +188,19 @@ def test_a_member_sees_the_whole_membership_of_its_cluster(world):
     assert seen.member_count == 2
     assert [m.organization for m in seen.year_members] == [world.hanoi, world.hue]
     assert (seen.leader, seen.deputy) == (world.hue, world.hanoi)
+
+
+def test_group_history_shows_each_years_name(world):
+    from clusters.selectors import group_history
+
+    group = GroupFactory()
+    for year in (2024, 2025):
+        services.group_set_year(group=group, year=year, members=[world.hue], leader=world.hue,
+                                deputy=None)
+    services.organization_rename(organization=world.hue, name="Liên minh HTX thành phố Huế",
+                                 short_name="", on_date=date(2025, 1, 1))
+
+    rows = {row["year"]: row for row in group_history(group)}
+
+    assert rows[2024]["leader"].name_then == "Liên minh Hợp tác xã Huế"
+    assert rows[2025]["members"][0].name_then == "Liên minh HTX thành phố Huế"
