@@ -71,7 +71,8 @@ class OrganizationQuerySet(models.QuerySet):
 
     def search(self, text):
         folded = fold(text)
-        return self.filter(Q(search_text__contains=folded) | Q(code__iexact=text.strip()))
+        # Codes are stored upper-cased, so an exact match uses the unique index on code.
+        return self.filter(Q(search_text__contains=folded) | Q(code=text.strip().upper()))
 
     def subtree_of(self, organizations):
         query = Q()
