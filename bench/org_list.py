@@ -81,6 +81,11 @@ def parse_args(argv=None):
     parser.add_argument("--only", default="",
                         help="comma-separated URL keys to run (all, alldeep, province, deep, search, "
                              "code, group); default all of them")
+    parser.add_argument("--app", default="config.wsgi:application",
+                        help="WSGI application for gunicorn (default %(default)s). To measure a "
+                             "candidate query change without editing the app, point this at a "
+                             "module that imports config.wsgi and monkeypatches it "
+                             "(see bench/RESULTS.md)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
     parser.add_argument("--startup-timeout", type=float, default=60.0,
                         help="seconds to wait for gunicorn to accept connections")
@@ -221,7 +226,7 @@ class Gunicorn:
         self.proc: subprocess.Popen | None = None
 
     def start(self):
-        cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        cmd = [sys.executable, "-m", "gunicorn", self.args.app,
                "--workers", str(self.args.workers), "--bind", f"{HOST}:{self.port}",
                "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning"]
         self.log = open(self.log_path, "a", encoding="utf-8")
@@ -306,6 +311,16 @@ def timing(headers) -> tuple[float | None, float | None, int | None]:
             int(queries.group(1)) if queries else None)
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(total, idle) jiffies of the whole machine, from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            values = [int(v) for v in handle.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(values), values[3] + values[4]  # idle + iowait
+
+
 def percentile(values, q: float):
     data = sorted(v for v in values if v is not None)
     if not data:
@@ -339,6 +354,7 @@ def measure_url(client: Client, path: str, args) -> dict:
     for _ in range(args.warmup):
         client.get(path)
     load_before = os.getloadavg()[0]
+    ticks_before = cpu_ticks()
     samples = []
     last_html = ""
     for _ in range(args.requests):
@@ -348,6 +364,10 @@ def measure_url(client: Client, path: str, args) -> dict:
                         "bytes": len(html.encode()), "final": final})
         last_html = html
     load_after = os.getloadavg()[0]
+    ticks_after = cpu_ticks()
+    elapsed_ticks = ticks_after[0] - ticks_before[0]
+    busy = (100.0 * (1 - (ticks_after[1] - ticks_before[1]) / elapsed_ticks)
+            if elapsed_ticks > 0 else None)
     total = _TOTAL.search(last_html)
     queries = [s["queries"] for s in samples if s["queries"] is not None]
     return {
@@ -366,6 +386,10 @@ def measure_url(client: Client, path: str, args) -> dict:
         # 1-minute load average around the measurement: this run itself adds about 1; much more
         # means something else was competing for the CPUs and the figures are pessimistic.
         "load": round(max(load_before, load_after), 2),
+        # Share of all CPUs busy during the measurement. Sequential requests keep about one of
+        # the two CPUs busy (client + gunicorn worker + PostgreSQL backend), so ~50 % is this run
+        # alone; much more means other processes were competing and the figures are pessimistic.
+        "cpu_busy": round(busy, 1) if busy is not None else None,
         "queries_min": min(queries) if queries else None,
         "queries_max": max(queries) if queries else None,
     }
@@ -378,7 +402,7 @@ def fmt(value, digits=1):
 def table(results: list[dict]) -> str:
     lines = [
         "| user | URL | rows shown / total | server p50 | server p95 | server max | db p95 "
-        "| queries | client p50 | client p95 | errors | load |",
+        "| queries | client p50 | client p95 | errors | CPU busy |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -388,7 +412,7 @@ def table(results: list[dict]) -> str:
             f"| {r['user']} | {r['label']}<br>`{r['path']}` | {r['rows']} / {r['total']} "
             f"| {fmt(r['app']['p50'])} | {fmt(r['app']['p95'])} | {fmt(r['app']['max'])} "
             f"| {fmt(r['db']['p95'])} | {q} | {fmt(r['wall']['p50'])} | {fmt(r['wall']['p95'])} "
-            f"| {r['errors']}/{r['n']} | {r['load']:.1f} |"
+            f"| {r['errors']}/{r['n']} | {fmt(r['cpu_busy'], 0)} % |"
         )
     return "\n".join(lines)
 
@@ -418,7 +442,8 @@ def main(argv=None) -> int:
     started = time.monotonic()
     try:
         server.start()
-        print(f"gunicorn: {args.workers} worker, {server.base}, CONN_MAX_AGE={args.conn_max_age}; "
+        print(f"gunicorn {args.app}: {args.workers} worker, {server.base}, "
+              f"CONN_MAX_AGE={args.conn_max_age}; "
               f"{args.warmup} khởi động + {args.requests} yêu cầu mỗi URL.")
         for user in users:
             client = Client(server.base, args.timeout)
@@ -431,7 +456,7 @@ def main(argv=None) -> int:
                       f"p95 {fmt(result['app']['p95']):>7} ms  max {fmt(result['app']['max']):>7} ms  "
                       f"queries {result['queries_min']}–{result['queries_max']}  "
                       f"rows {result['rows']}/{result['total']}  errors {result['errors']}  "
-                      f"load {result['load']:.1f}",
+                      f"CPU {fmt(result['cpu_busy'], 0)} %",
                       flush=True)
     finally:
         server.stop()
@@ -445,7 +470,7 @@ def main(argv=None) -> int:
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps({
         "when": stamp, "label": args.label, "machine": info, "facts": facts,
-        "settings": {"workers": args.workers, "conn_max_age": args.conn_max_age,
+        "settings": {"app": args.app, "workers": args.workers, "conn_max_age": args.conn_max_age,
                      "requests": args.requests, "warmup": args.warmup,
                      "database_url": re.sub(r"//[^@/]*@", "//***@", args.database_url)},
         "elapsed_s": round(elapsed, 1), "results": results,

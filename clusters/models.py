@@ -135,7 +135,12 @@ class Organization(models.Model):
                 violation_error_message=_("Another organization already has this tax code."),
             ),
         ]
-        indexes = [models.Index(fields=["province", "kind", "sort_key"])]
+        indexes = [
+            models.Index(fields=["province", "kind", "sort_key"]),
+            # The default list (active units in alphabetical order), deep pages included.
+            models.Index(fields=["sort_key", "id"], name="organization_active_sort",
+                         condition=Q(active_to__isnull=True, merged_into__isnull=True)),
+        ]
 
     def __str__(self):
         return self.name

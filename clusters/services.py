@@ -24,9 +24,13 @@ from .text import clean_text, fold
 
 
 def _set_path(org: Organization) -> None:
+    """The path holds the organization's own id, known only after the first save. Write it, and
+    mend the creation's audit row written a moment ago in the same transaction, so the trail
+    never shows a placeholder path."""
     prefix = org.parent.path if org.parent_id else "/"
     org.path = f"{prefix}{org.pk}/"
     Organization.objects.filter(pk=org.pk).update(path=org.path)
+    org.history.filter(history_type="+").update(path=org.path)
 
 
 def _check_parent(org: Organization, parent: Organization | None) -> None:

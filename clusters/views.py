@@ -31,8 +31,14 @@ from .models import EmulationGroup, Organization
 PAGE_SIZE = 50
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=PAGE_SIZE, *, by_ids=False):
+    if not by_ids:
+        return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    # A deep page of a national list: find the page's ids on the index alone, then load only
+    # those rows with their joins (bench/RESULTS.md, F3).
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    page.object_list = list(queryset.filter(pk__in=list(page.object_list)))
+    return page
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -55,7 +61,7 @@ def organization_list(request):
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.organization_list(request.user, year=year, **filters)
     return render(request, "clusters/organization_list.html", {
-        "form": form, "page": paginate(request, orgs),
+        "form": form, "page": paginate(request, orgs, by_ids=True),
         "can_add": permissions.can_add_organization_under(request.user, _own_org(request)),
     })
 

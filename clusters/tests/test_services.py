@@ -204,3 +204,9 @@ def test_group_history_shows_each_years_name(world):
 
     assert rows[2024]["leader"].name_then == "Liên minh Hợp tác xã Huế"
     assert rows[2025]["members"][0].name_then == "Liên minh HTX thành phố Huế"
+
+
+def test_the_creation_audit_row_has_the_real_path(world):
+    created = world.coop_hanoi.history.get(history_type="+")
+
+    assert created.path == world.coop_hanoi.path != "/"
