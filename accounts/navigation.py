@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 
+from awards import permissions as award_permissions
 from clusters.permissions import can_import
 
 from . import permissions
@@ -14,6 +15,10 @@ NAVIGATION = [
         (_("Emulation clusters and blocs"), "clusters:group_list", lambda u: True),
         (_("Organizations"), "clusters:organization_list", lambda u: True),
         (_("People"), "clusters:person_list", lambda u: True),
+    ]),
+    (_("Awards"), [
+        (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),
+        (_("Rule sets"), "awards:rule_set_list", award_permissions.can_view_rule_sets),
     ]),
     (_("Administration"), [
         (_("Users"), "accounts:user_list", permissions.can_administer),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("", include("clusters.urls")),
     path("lich/", include("deadlines.urls")),
+    path("khen-thuong/", include("awards.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]
 

@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db
 NOT_PROVINCIAL = {
     "deadlines:holiday_delete": "ngày nghỉ lễ dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
     "accounts:password_reset_confirm": "mã thông báo đặt lại mật khẩu, không phải đối tượng của tỉnh",
+    "awards:award_type_update": "danh mục khen thưởng dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "awards:rule_set_detail": "quy định áp dụng dùng chung toàn hệ thống; chỉ vai trò trung ương xem (403)",
+    "awards:rule_set_update": "quy định áp dụng dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "awards:rule_parameter_update": "tham số quy định dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
 }
 
 
@@ -128,6 +132,24 @@ def test_holiday_delete_needs_a_central_administrator(world, client):
 
     assert response.status_code == 403
     assert Holiday.objects.filter(pk=holiday.pk).exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_award_catalogue_and_rule_sets_need_a_central_administrator(world, client, method):
+    from awards.models import AwardType, RuleSet
+
+    rule_set = RuleSet.objects.order_by("-valid_from").first()
+    award = AwardType.objects.get(code="LDTT")
+    client.force_login(world.users.province_admin)
+    urls = [reverse("awards:award_type_update", kwargs={"pk": award.pk}),
+            reverse("awards:rule_set_detail", kwargs={"pk": rule_set.pk}),
+            reverse("awards:rule_set_update", kwargs={"pk": rule_set.pk}),
+            reverse("awards:rule_parameter_update", kwargs={"pk": rule_set.parameters.first().pk})]
+
+    statuses = [getattr(client, method)(url, {"name": "x", "value": "9"}).status_code for url in urls]
+
+    assert statuses == [403, 403, 403, 403]
+    assert AwardType.objects.get(pk=award.pk).name == "Lao động tiên tiến"
 
 
 def test_django_admin_is_for_central_administrators_only(world, client):

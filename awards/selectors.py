@@ -1,0 +1,135 @@
+"""Reads of the award catalogue and rule sets: the typed parameters in force on a date (what
+the eligibility rules read) and the change log of a rule set."""
+
+import datetime
+from collections.abc import Mapping
+
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from .models import AwardType, RuleParameter, RuleSet
+
+
+class RuleSetMissing(LookupError):
+    """No rule set covers the date asked for."""
+
+
+class RuleParameters(Mapping):
+    """The typed parameters of one rule set: `params["cstdn_cstdcs_consecutive_years"] == 3`.
+    `rule_set` and `parameter(key)` give what a verdict cites (legal basis, verified flag)."""
+
+    def __init__(self, rule_set: RuleSet, parameters):
+        self.rule_set = rule_set
+        self._parameters = {p.key: p for p in parameters}
+        self._values = {key: p.typed_value for key, p in self._parameters.items()}
+
+    def __getitem__(self, key):
+        try:
+            return self._values[key]
+        except KeyError:
+            raise KeyError(f"rule set {self.rule_set.name!r} has no parameter {key!r}") from None
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self):
+        return len(self._values)
+
+    def parameter(self, key) -> RuleParameter:
+        return self._parameters[key]
+
+
+class RuleBook:
+    """All rule sets, read once (two queries) and picked by date in Python: build one per
+    request or per batch of eligibility checks, so that 500 candidates cost no more queries
+    than one."""
+
+    def __init__(self):
+        self._rule_sets = None
+        self._by_pk = {}
+
+    def _load(self):
+        if self._rule_sets is None:
+            self._rule_sets = list(RuleSet.objects.order_by("-valid_from").prefetch_related(
+                Prefetch("parameters", queryset=RuleParameter.objects.order_by("display_order"))))
+        return self._rule_sets
+
+    def for_date(self, day: datetime.date) -> RuleParameters:
+        for rule_set in self._load():
+            if rule_set.covers(day):
+                if rule_set.pk not in self._by_pk:
+                    self._by_pk[rule_set.pk] = RuleParameters(rule_set, rule_set.parameters.all())
+                return self._by_pk[rule_set.pk]
+        raise RuleSetMissing(f"no rule set covers {day.isoformat()}")
+
+
+def rule_parameters(on_date: datetime.date, *, book: RuleBook | None = None) -> RuleParameters:
+    """The typed parameters of the rule set in force on `on_date`. Pass a shared `book` to read
+    the rule sets only once for many dates."""
+    return (book or RuleBook()).for_date(on_date)
+
+
+def award_type_list():
+    return AwardType.objects.all()
+
+
+def rule_set_list():
+    return RuleSet.objects.annotate(parameter_count=Count("parameters")).order_by("-valid_from")
+
+
+def rule_set_parameters(rule_set: RuleSet):
+    return rule_set.parameters.order_by("display_order", "key")
+
+
+RULE_SET_FIELDS = ("name", "valid_from", "valid_to", "legal_basis", "note")
+
+
+def rule_set_change_log(rule_set: RuleSet, limit: int = 200) -> list[dict]:
+    """Who changed what and when, newest first: each change of a parameter's value or verified
+    flag with the old and new value, and each change of the rule set itself. Two queries."""
+    entries = []
+    records = list(RuleParameter.history.filter(rule_set_id=rule_set.pk)
+                   .select_related("history_user").order_by("id", "history_date", "history_id"))
+    previous = {}
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if before is None or record.history_type != "~":
+            continue
+        if before.value != record.value:
+            entries.append(_entry(record, record.label, _shown(before), _shown(record)))
+        if before.verified != record.verified:
+            entries.append(_entry(record, record.label, _verified(before), _verified(record)))
+    own = list(rule_set.history.select_related("history_user").order_by("history_date", "history_id"))
+    for before, record in zip([None, *own], own):
+        if before is None:
+            continue
+        for field in RULE_SET_FIELDS:
+            old, new = getattr(before, field), getattr(record, field)
+            if old != new:
+                label = RuleSet._meta.get_field(field).verbose_name
+                entries.append(_entry(record, label, _plain(old), _plain(new)))
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def _entry(record, what, old, new):
+    return {"when": record.history_date, "who": record.history_user, "what": what,
+            "old": old, "new": new}
+
+
+def _shown(record) -> str:
+    parameter = RuleParameter(kind=record.kind, value=record.value, choices=record.choices)
+    return parameter.display_value
+
+
+def _verified(record) -> str:
+    return _("verified") if record.verified else _("unverified")
+
+
+def _plain(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -1,0 +1,133 @@
+"""Every write to the award catalogue and the rule sets. Each change is audited by
+django-simple-history; `by` names the user when there is no request (commands, tests)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext as _
+
+from clusters.text import clean_text
+
+from .models import AwardType, RuleParameter, RuleSet, format_value, parse_value
+
+AWARD_TYPE_FIELDS = ("name", "category", "recipient_kind", "granting_level",
+                     "council_vote_required", "secret_ballot", "is_active", "display_order")
+
+
+def _save(instance, by=None, **kwargs):
+    if by is not None:
+        instance._history_user = by
+    instance.full_clean()
+    instance.save(**kwargs)
+    return instance
+
+
+# --- award types -------------------------------------------------------------------------------
+
+
+def award_type_create(*, code: str, by=None, **fields) -> AwardType:
+    award = AwardType(code=clean_text(code).upper(), **_award_fields(fields))
+    return _save(award, by)
+
+
+def award_type_update(*, award_type: AwardType, by=None, **fields) -> AwardType:
+    """Changes everything but the code: the code is how imports, exports and rule parameters
+    name the award, so it never changes once created."""
+    fields.pop("code", None)
+    for name, value in _award_fields(fields).items():
+        setattr(award_type, name, value)
+    return _save(award_type, by)
+
+
+def _award_fields(fields: dict) -> dict:
+    data = {name: fields[name] for name in AWARD_TYPE_FIELDS if name in fields}
+    if "name" in data:
+        data["name"] = clean_text(data["name"])
+    if not data.get("council_vote_required", True):
+        data["secret_ballot"] = False
+    return data
+
+
+# --- rule sets ---------------------------------------------------------------------------------
+
+
+def rule_set_check_period(*, valid_from: datetime.date, valid_to: datetime.date | None,
+                          exclude: RuleSet | None = None) -> None:
+    """Refuse a period that overlaps another rule set's: one date, one rule set."""
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The end date must not be before the start date.")})
+    others = RuleSet.objects.all()
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    if valid_to is not None:
+        others = others.filter(valid_from__lte=valid_to)
+    clash = others.order_by("valid_from").first()
+    if clash is not None:
+        raise ValidationError(_(
+            "The period overlaps the rule set “%(name)s” (%(start)s – %(end)s).") % {
+            "name": clash.name, "start": clash.valid_from.strftime("%d/%m/%Y"),
+            "end": clash.valid_to.strftime("%d/%m/%Y") if clash.valid_to else _("now"),
+        })
+
+
+@transaction.atomic
+def rule_set_create(*, name: str, valid_from: datetime.date, legal_basis: str, note: str = "",
+                    by=None) -> RuleSet:
+    """Start a new rule set when a new legal text takes effect.
+
+    Side effects: the latest rule set (which must start earlier) ends on the day before
+    `valid_from`, and its parameters are copied into the new one, so administrators only
+    change what the new text changes."""
+    latest = RuleSet.objects.select_for_update().order_by("-valid_from").first()
+    if latest is not None:
+        if valid_from <= latest.valid_from:
+            raise ValidationError({"valid_from": _(
+                "A new rule set must start after the latest one, which starts on %(date)s.")
+                % {"date": latest.valid_from.strftime("%d/%m/%Y")}})
+        if latest.valid_to is None or latest.valid_to >= valid_from:
+            latest.valid_to = valid_from - datetime.timedelta(days=1)
+            _save(latest, by)
+    rule_set_check_period(valid_from=valid_from, valid_to=None)
+    rule_set = _save(RuleSet(name=clean_text(name), valid_from=valid_from, valid_to=None,
+                             legal_basis=legal_basis.strip(), note=note.strip()), by)
+    if latest is not None:
+        copies = []
+        for parameter in latest.parameters.all():
+            parameter.pk = None
+            parameter.rule_set = rule_set
+            copies.append(parameter)
+        # One query for the copies and one for their history rows.
+        bulk_create_with_history(copies, RuleParameter, default_user=by)
+    return rule_set
+
+
+@transaction.atomic
+def rule_set_update(*, rule_set: RuleSet, name: str, valid_from: datetime.date,
+                    valid_to: datetime.date | None, legal_basis: str, note: str = "",
+                    by=None) -> RuleSet:
+    rule_set_check_period(valid_from=valid_from, valid_to=valid_to, exclude=rule_set)
+    rule_set.name = clean_text(name)
+    rule_set.valid_from, rule_set.valid_to = valid_from, valid_to
+    rule_set.legal_basis, rule_set.note = legal_basis.strip(), note.strip()
+    return _save(rule_set, by)
+
+
+def rule_parameter_set_value(*, parameter: RuleParameter, value, verified: bool | None = None,
+                             legal_citation: str | None = None, by=None) -> RuleParameter:
+    """Validate `value` by the parameter's kind and store its canonical text. Nothing is saved
+    when the value does not fit (ValidationError on the field `value`)."""
+    try:
+        typed = parse_value(parameter.kind, value, choices=parameter.choices,
+                            min_value=parameter.min_value, max_value=parameter.max_value)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages})
+    parameter.value = format_value(parameter.kind, typed)
+    if verified is not None:
+        parameter.verified = verified
+    if legal_citation is not None:
+        parameter.legal_citation = clean_text(legal_citation)
+    return _save(parameter, by)
