@@ -17,6 +17,7 @@ NAVIGATION = [
         (_("People"), "clusters:person_list", lambda u: True),
     ]),
     (_("Awards"), [
+        (_("Award registry"), "awards:registry_search", award_permissions.can_view_registry),
         (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),
         (_("Rule sets"), "awards:rule_set_list", award_permissions.can_view_rule_sets),
     ]),

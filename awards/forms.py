@@ -110,3 +110,27 @@ class RuleParameterForm(forms.Form):
 
     def clean_legal_citation(self):
         return clean_text(self.cleaned_data["legal_citation"])
+
+
+MAX_SEARCH = 120
+
+
+class RegistrySearchForm(forms.Form):
+    """The filters of the registry search page (tra cứu); every field is optional."""
+
+    name = forms.CharField(label=_("Name of the person or collective"), required=False,
+                           max_length=MAX_SEARCH)
+    organization = forms.CharField(label=_("Organization (code or name)"), required=False,
+                                   max_length=MAX_SEARCH)
+    award_type = forms.ModelChoiceField(label=_("Award"), required=False,
+                                        queryset=AwardType.objects.all(),
+                                        empty_label=_("All awards"))
+    year = forms.IntegerField(label=_("Achievement year"), required=False, min_value=1945,
+                              max_value=2100)
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
+
+    def clean_name(self):
+        return clean_text(self.cleaned_data["name"])
+
+    def clean_organization(self):
+        return clean_text(self.cleaned_data["organization"])

@@ -22,3 +22,8 @@ def can_view_rule_sets(user) -> bool:
 
 def can_manage_rule_sets(user) -> bool:
     return is_central_admin(user)
+
+
+def can_view_registry(user) -> bool:
+    """Everyone with a role reads the registry, each within their organization scope."""
+    return active_role(user) is not None

@@ -2,12 +2,18 @@
 the eligibility rules read) and the change log of a rule set."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Mapping
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import AwardType, RuleParameter, RuleSet
+from accounts.scoping import scope_q
+from clusters.models import Organization, Person
+from clusters.text import clean_text, fold
+
+from .models import AwardRecord, AwardType, RuleParameter, RuleSet
 
 
 class RuleSetMissing(LookupError):
@@ -133,3 +139,82 @@ def _plain(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+RECORD_RELATED = ("person", "organization", "organization_at_award", "award_type")
+
+
+def award_records_for(user):
+    """The records the user may see: those decided for an organization in the user's scope."""
+    return AwardRecord.objects.filter(scope_q(user, "organization_at_award"))
+
+
+def get_award_record_for_user(user, pk) -> AwardRecord:
+    record = award_records_for(user).select_related(*RECORD_RELATED).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def registry_search(user, *, name: str = "", organization: str = "", award_type=None,
+                    year: int | None = None, decision_number: str = ""):
+    """The registry filtered as on the search page (tra cứu). Names match ignoring case,
+    diacritics and accent placement; `organization` is a code (exact) or part of a name."""
+    qs = award_records_for(user).select_related(*RECORD_RELATED)
+    if name:
+        folded = fold(name)
+        qs = qs.filter(Q(person__search_text__contains=folded)
+                       | Q(collective_search__contains=folded)
+                       | Q(person__isnull=True, collective_name="",
+                           organization__search_text__contains=folded))
+    if organization:
+        qs = qs.filter(Q(organization_at_award__code=organization.strip().upper())
+                       | Q(organization_at_award__search_text__contains=fold(organization)))
+    if award_type:
+        qs = qs.filter(award_type=award_type)
+    if year:
+        qs = qs.filter(achievement_year=year)
+    if decision_number:
+        # Upper-cased: SQLite folds only ASCII case, and decision symbols are written in capitals.
+        qs = qs.filter(decision_number__icontains=clean_text(decision_number).upper())
+    return qs.order_by("-achievement_year", "-decision_date", "award_type__display_order", "id")
+
+
+def _by_year(records) -> list[dict]:
+    years = defaultdict(list)
+    for record in records:
+        years[record.achievement_year].append(record)
+    return [{"year": year, "records": years[year]} for year in sorted(years, reverse=True)]
+
+
+def person_award_history(person: Person) -> list[dict]:
+    """A person's awards grouped by achievement year, newest first, revoked ones included."""
+    records = (AwardRecord.objects.filter(person=person).select_related(*RECORD_RELATED)
+               .order_by("-achievement_year", "award_type__display_order", "decision_date", "id"))
+    return _by_year(records)
+
+
+def absorbed_organizations(organization: Organization) -> list[Organization]:
+    """Every organization merged into this one, directly or through an earlier merger."""
+    found, frontier = [], [organization.pk]
+    while frontier:
+        level = list(Organization.objects.filter(merged_into_id__in=frontier)
+                     .exclude(pk__in=[o.pk for o in found] + [organization.pk]))
+        found.extend(level)
+        frontier = [o.pk for o in level]
+    return found
+
+
+def organization_award_history(organization: Organization) -> list[dict]:
+    """The awards of the organization and of its named collectives, with those of the
+    organizations merged into it; a record of an absorbed organization carries `absorbed_from`."""
+    absorbed = {o.pk: o for o in absorbed_organizations(organization)}
+    records = list(
+        AwardRecord.objects.filter(organization_id__in=[organization.pk, *absorbed])
+        .select_related(*RECORD_RELATED)
+        .order_by("-achievement_year", "award_type__display_order", "decision_date", "id"))
+    for record in records:
+        record.absorbed_from = absorbed.get(record.organization_id)
+    return _by_year(records)

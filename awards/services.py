@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clusters.models import Organization, Person
 from clusters.text import clean_text
 
-from .models import AwardType, RuleParameter, RuleSet, format_value, parse_value
+from .models import AwardRecord, AwardType, RuleParameter, RuleSet, format_value, parse_value
 
 AWARD_TYPE_FIELDS = ("name", "category", "recipient_kind", "granting_level",
                      "council_vote_required", "secret_ballot", "is_active", "display_order")
@@ -131,3 +133,93 @@ def rule_parameter_set_value(*, parameter: RuleParameter, value, verified: bool 
     if legal_citation is not None:
         parameter.legal_citation = clean_text(legal_citation)
     return _save(parameter, by)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+FIRST_AWARD_YEAR = 1945
+
+
+@transaction.atomic
+def award_record_create(*, award_type: AwardType, achievement_year: int, decision_number: str,
+                        decision_date: datetime.date, person: Person | None = None,
+                        organization: Organization | None = None, collective_name: str = "",
+                        organization_at_award: Organization | None = None,
+                        kind: str = AwardRecord.Kind.MERIT, issuing_level: str = "",
+                        granting_level: str | None = None, by=None) -> AwardRecord:
+    """Record one conferred award. The recipient is `person`, or `organization`, or a
+    `collective_name` inside `organization`. `organization_at_award` defaults to the person's
+    organization now (pass it for past awards of people who have moved); for an organization
+    it is always the organization itself. Nothing is saved when a check fails."""
+    collective_name = clean_text(collective_name)
+    if (person is None) == (organization is None):
+        raise ValidationError(_("Choose either a person or an organization as the recipient."))
+    if person is not None and collective_name:
+        raise ValidationError({"collective_name": _(
+            "A collective name belongs to an organization, not to a person.")})
+    if person is not None and not award_type.for_individuals:
+        raise ValidationError({"award_type": _(
+            "“%(award)s” is awarded to collectives only.") % {"award": award_type.name}})
+    if person is None and not award_type.for_collectives:
+        raise ValidationError({"award_type": _(
+            "“%(award)s” is awarded to individuals only.") % {"award": award_type.name}})
+    if person is not None:
+        organization_at_award = organization_at_award or person.organization
+    elif not collective_name:
+        organization_at_award = organization
+    else:
+        organization_at_award = organization_at_award or organization
+    _check_dates(achievement_year, decision_date)
+    record = AwardRecord(
+        person=person, organization=organization, collective_name=collective_name,
+        organization_at_award=organization_at_award, award_type=award_type, kind=kind,
+        achievement_year=achievement_year, decision_number=decision_number,
+        decision_date=decision_date, issuing_level=issuing_level,
+        granting_level=granting_level or award_type.granting_level,
+    )
+    record.refresh_derived_fields()
+    if not record.decision_number:
+        raise ValidationError({"decision_number": _("Please enter the decision number.")})
+    return _save(record, by)
+
+
+def _check_dates(achievement_year: int, decision_date: datetime.date) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if not FIRST_AWARD_YEAR <= achievement_year <= today.year:
+        errors["achievement_year"] = _("The achievement year must be between %(first)d and "
+                                       "%(last)d.") % {"first": FIRST_AWARD_YEAR,
+                                                       "last": today.year}
+    if decision_date > today:
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    elif decision_date.year < achievement_year:
+        errors["decision_date"] = _("The decision cannot be dated before the achievement year.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def award_record_revoke(*, record: AwardRecord, decision_number: str,
+                        revocation_date: datetime.date, reason: str, by=None) -> AwardRecord:
+    """Revoke an award. The record stays in the registry, marked, and stops counting toward
+    later awards."""
+    record = AwardRecord.objects.select_for_update().get(pk=record.pk)
+    errors = {}
+    if record.revoked:
+        raise ValidationError(_("This award has already been revoked."))
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Please give the reason for the revocation.")
+    if not clean_text(decision_number):
+        errors["decision_number"] = _("Please enter the revocation decision number.")
+    if revocation_date > timezone.localdate():
+        errors["revocation_date"] = _("The revocation date cannot be in the future.")
+    elif revocation_date < record.decision_date:
+        errors["revocation_date"] = _("The revocation cannot be dated before the award decision.")
+    if errors:
+        raise ValidationError(errors)
+    record.revoked = True
+    record.revocation_decision_number = clean_text(decision_number)
+    record.revocation_date = revocation_date
+    record.revocation_reason = reason
+    return _save(record, by)

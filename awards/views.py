@@ -7,10 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from clusters.views import apply_service_errors
+from clusters.selectors import get_organization_for_user, get_person_for_user
+from clusters.views import apply_service_errors, paginate
 
 from . import permissions, selectors, services
-from .forms import AwardTypeForm, RuleParameterForm, RuleSetCreateForm, RuleSetForm
+from .forms import (
+    AwardTypeForm,
+    RegistrySearchForm,
+    RuleParameterForm,
+    RuleSetCreateForm,
+    RuleSetForm,
+)
 from .models import AwardType, RuleParameter, RuleSet
 
 
@@ -147,3 +154,33 @@ def rule_parameter_update(request, pk):
             return redirect(parameter.rule_set)
     return render(request, "awards/rule_parameter_form.html", {
         "form": form, "parameter": parameter, "rule_set": parameter.rule_set})
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+@login_required
+def registry_search(request):
+    _require(permissions.can_view_registry(request.user))
+    form = RegistrySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    records = selectors.registry_search(request.user, **filters)
+    return render(request, "awards/registry_search.html", {
+        "form": form, "page": paginate(request, records),
+    })
+
+
+@login_required
+def person_awards(request, pk):
+    person = get_person_for_user(request.user, pk)
+    return render(request, "awards/person_awards.html", {
+        "person": person, "years": selectors.person_award_history(person),
+    })
+
+
+@login_required
+def organization_awards(request, pk):
+    org = get_organization_for_user(request.user, pk)
+    return render(request, "awards/organization_awards.html", {
+        "org": org, "years": selectors.organization_award_history(org),
+    })

@@ -162,6 +162,9 @@ class DemoBuilder:
         else:
             self.build_structure()
         self.ensure_users()
+        from awards.demo import build_award_history
+
+        build_award_history(stdout=self.out)
 
     def org(self, code, kind, name, short, parent, province=None, active_from=date(2000, 1, 1),
             tax=True):

@@ -40,6 +40,8 @@ def hanoi_objects(world):
         "accounts:user_detail": {"pk": world.users.staff.pk},
         "accounts:user_update": {"pk": world.users.staff.pk},
         "accounts:role_end": {"pk": role.pk},
+        "awards:person_awards": {"pk": person.pk},
+        "awards:organization_awards": {"pk": world.coop_hanoi.pk},
         **extra_objects(world),
     }
 

@@ -1,6 +1,8 @@
 """Every list page issues the same number of queries with 2 and with 20 visible rows
 (architecture §12): no query per row."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -66,6 +68,41 @@ def make_group_years(world, n):
                                 deputy=members[1])
 
 
+def make_award_records(world, n):
+    from awards.tests.factories import award_record
+
+    for _ in range(n):
+        award_record(person=PersonFactory(organization=world.coop_hanoi))
+        award_record(code="TTLDXS", organization=world.coop_hanoi,
+                     collective_name="Tổ sản xuất")
+
+
+def make_org_award_years(world, n):
+    from awards.tests.factories import award_record
+
+    for _ in range(n):
+        absorbed = OrganizationFactory(parent=world.hanoi)
+        award_record(code="TTLDTT", organization=absorbed, year=2022)
+        services.organization_merge(absorbed=absorbed, into=world.coop_hanoi,
+                                    on_date=date(2025, 7, 1))
+
+
+def make_person_awards(world, n):
+    from awards.tests.factories import award_record
+    from clusters.models import Person
+
+    person = Person.objects.filter(full_name="Người Nhiều Khen").first() or PersonFactory(
+        organization=world.coop_hanoi, full_name="Người Nhiều Khen")
+    for _ in range(n):
+        award_record(person=person, code="BK_CT", year=2024)
+
+
+def person_awards_url(world):
+    from clusters.models import Person
+
+    return f"/khen-thuong/so-khen-thuong/ca-nhan/{Person.objects.get(full_name='Người Nhiều Khen').pk}/"
+
+
 def group_url(world):
     from clusters.models import EmulationGroup
 
@@ -81,12 +118,15 @@ PAGES = [
     (lambda world: f"/don-vi/{world.hanoi.pk}/", make_children),
     (group_url, make_group_years),
     ("/", make_orgs),
+    ("/khen-thuong/so-khen-thuong/", make_award_records),
+    (lambda world: f"/khen-thuong/so-khen-thuong/don-vi/{world.coop_hanoi.pk}/", make_org_award_years),
+    (person_awards_url, make_person_awards),
 ]
 
 
 @pytest.mark.parametrize("url, make", PAGES, ids=[
     "organizations", "people", "users", "groups", "holidays", "organization_detail",
-    "group_history", "dashboard"])
+    "group_history", "dashboard", "award_registry", "organization_awards", "person_awards"])
 def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
     client.force_login(world.users.admin)
     make(world, 2)

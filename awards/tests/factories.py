@@ -66,3 +66,18 @@ class RuleParameterFactory(factory.django.DjangoModelFactory):
 
 def current_rule_set() -> RuleSet:
     return RuleSet.objects.get(valid_from=datetime.date(2025, 7, 1))
+
+
+_decisions = itertools.count(1)
+
+
+def award_record(*, code="LDTT", year=2024, person=None, organization=None, collective_name="",
+                 decision_number=None, decision_date=None, **kwargs):
+    """An award record through the service, with a fresh decision number unless given."""
+    from awards.models import AwardType as _AwardType
+
+    return services.award_record_create(
+        award_type=_AwardType.objects.get(code=code), achievement_year=year,
+        decision_number=decision_number or f"{next(_decisions)}/QĐ-TEST",
+        decision_date=decision_date or datetime.date(year + 1, 1, 15),
+        person=person, organization=organization, collective_name=collective_name, **kwargs)
