@@ -1,5 +1,6 @@
 """The award catalogue and the versioned rule sets that hold every threshold of the law."""
 
+from datetime import date
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -353,6 +354,15 @@ class AwardRecord(models.Model):
         if self.collective_name:
             return self.collective_name
         return self.organization.name if self.organization_id else ""
+
+    @property
+    def organization_name_then(self) -> str:
+        """The name the organization at award carried on the decision's day (Thừa Thiên Huế's
+        alliance in 2024, Huế's from 2025). Prefetch `organization_at_award__names`."""
+        from clusters.services import organization_name_on
+
+        day = self.decision_date or date(self.achievement_year, 12, 31)
+        return organization_name_on(self.organization_at_award, day)
 
     @property
     def is_individual(self) -> bool:

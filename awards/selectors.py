@@ -144,6 +144,8 @@ def _plain(value) -> str:
 # --- the registry ------------------------------------------------------------------------------
 
 RECORD_RELATED = ("person", "organization", "organization_at_award", "award_type")
+# The names an organization carried, so that a record shows the one of its decision's day.
+RECORD_PREFETCH = ("organization_at_award__names",)
 
 
 def award_records_for(user):
@@ -162,7 +164,7 @@ def registry_search(user, *, name: str = "", organization: str = "", award_type=
                     year: int | None = None, decision_number: str = ""):
     """The registry filtered as on the search page (tra cứu). Names match ignoring case,
     diacritics and accent placement; `organization` is a code (exact) or part of a name."""
-    qs = award_records_for(user).select_related(*RECORD_RELATED)
+    qs = award_records_for(user).select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH)
     if name:
         folded = fold(name)
         qs = qs.filter(Q(person__search_text__contains=folded)
@@ -192,6 +194,7 @@ def _by_year(records) -> list[dict]:
 def person_award_history(person: Person) -> list[dict]:
     """A person's awards grouped by achievement year, newest first, revoked ones included."""
     records = (AwardRecord.objects.filter(person=person).select_related(*RECORD_RELATED)
+               .prefetch_related(*RECORD_PREFETCH)
                .order_by("-achievement_year", "award_type__display_order", "decision_date", "id"))
     return _by_year(records)
 
@@ -213,7 +216,7 @@ def organization_award_history(organization: Organization) -> list[dict]:
     absorbed = {o.pk: o for o in absorbed_organizations(organization)}
     records = list(
         AwardRecord.objects.filter(organization_id__in=[organization.pk, *absorbed])
-        .select_related(*RECORD_RELATED)
+        .select_related(*RECORD_RELATED).prefetch_related(*RECORD_PREFETCH)
         .order_by("-achievement_year", "award_type__display_order", "decision_date", "id"))
     for record in records:
         record.absorbed_from = absorbed.get(record.organization_id)

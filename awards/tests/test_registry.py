@@ -249,3 +249,20 @@ def test_the_demo_award_history_is_built_once(world):
 
     assert first > 0 and second == 0
     assert AwardRecord.objects.count() == first
+
+
+def test_records_show_the_organization_by_its_name_on_the_decision_day(world, client):
+    award_record(code="TTLDXS", year=2023, organization=world.hue,
+                 decision_date=datetime.date(2024, 1, 16))
+    award_record(code="TTLDXS", year=2025, organization=world.hue,
+                 decision_date=datetime.date(2026, 1, 16))
+    cluster_services.organization_rename(organization=world.hue, name="Liên minh HTX thành phố Huế",
+                                         short_name="", on_date=datetime.date(2025, 1, 1))
+    client.force_login(world.users.outsider)
+
+    page = client.get(reverse("awards:organization_awards", args=[world.hue.pk])).content.decode()
+    history = {row["year"]: row["records"][0] for row in selectors.organization_award_history(world.hue)}
+
+    assert history[2023].organization_name_then == "Liên minh Hợp tác xã Huế"
+    assert history[2025].organization_name_then == "Liên minh HTX thành phố Huế"
+    assert "<td>Liên minh Hợp tác xã Huế</td>" in page
