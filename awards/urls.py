@@ -14,6 +14,7 @@ urlpatterns = [
     path("quy-dinh/<int:pk>/sua/", views.rule_set_update, name="rule_set_update"),
     path("quy-dinh/tham-so/<int:pk>/sua/", views.rule_parameter_update, name="rule_parameter_update"),
     path("so-khen-thuong/", views.registry_search, name="registry_search"),
+    path("so-khen-thuong/xuat-excel/", views.registry_export, name="registry_export"),
     path("so-khen-thuong/ca-nhan/<int:pk>/", views.person_awards, name="person_awards"),
     path("so-khen-thuong/don-vi/<int:pk>/", views.organization_awards, name="organization_awards"),
 ]

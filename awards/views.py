@@ -3,12 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clusters.selectors import get_organization_for_user, get_person_for_user
+from clusters.permissions import can_import
+from clusters.spreadsheets import write_xlsx
 from clusters.views import apply_service_errors, paginate
+from clusters.views_import import XLSX
 
 from . import permissions, selectors, services
 from .forms import (
@@ -18,6 +22,7 @@ from .forms import (
     RuleSetCreateForm,
     RuleSetForm,
 )
+from .imports import AwardRecordImporter, export_rows
 from .models import AwardType, RuleParameter, RuleSet
 
 
@@ -166,8 +171,23 @@ def registry_search(request):
     filters = form.cleaned_data if form.is_valid() else {}
     records = selectors.registry_search(request.user, **filters)
     return render(request, "awards/registry_search.html", {
-        "form": form, "page": paginate(request, records),
+        "form": form, "page": paginate(request, records), "can_import": can_import(request.user),
     })
+
+
+@login_required
+def registry_export(request):
+    """The current filtered view of the registry as .xlsx, in the import's columns."""
+    _require(permissions.can_view_registry(request.user))
+    form = RegistrySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    records = (selectors.registry_search(request.user, **filters).prefetch_related(None)
+               .iterator(chunk_size=2000))
+    data = write_xlsx(AwardRecordImporter.headers, export_rows(records),
+                      title=_("Award registry"))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="so-khen-thuong.xlsx"'
+    return response
 
 
 @login_required
