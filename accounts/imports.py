@@ -85,7 +85,7 @@ class UserImporter(Importer):
     label = gettext_lazy("Users")
     headers = (USERNAME, FULL_NAME, EMAIL, ROLE, ORGANIZATION)
     example = ("nguyenthihoa", "Nguyễn Thị Hoà", "hoa.nguyen@example.vn", "Cán bộ thi đua đơn vị",
-               "HTX-HN-0012")
+               "HTX-HA-NOI-001")
     outcomes = {
         "create": gettext_lazy("New accounts"),
         "add_role": gettext_lazy("Roles added to existing accounts"),

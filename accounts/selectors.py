@@ -1,7 +1,6 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from clusters.text import fold
 
 from .models import RoleAssignment, User
 from .scoping import scope_q, sees_everything
@@ -24,7 +23,7 @@ def user_list(user, *, q=""):
     if q:
         text = q.strip()
         qs = qs.filter(Q(username__icontains=text) | Q(email__icontains=text)
-                       | Q(full_name__icontains=text) | Q(full_name__icontains=fold(text)))
+                       | Q(full_name__icontains=text))
     return qs.order_by("username")
 
 

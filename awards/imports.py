@@ -130,8 +130,8 @@ class AwardRecordImporter(Importer):
     kind = "awards"
     label = gettext_lazy("Award records")
     headers = HEADERS
-    example = ("Cá nhân", "Nguyễn Thị Hoà", "1985", "Nữ", "Giám đốc", "HTX-HN-0012",
-               "Hợp tác xã Rau sạch", "BK_CT", "Công trạng", "2024", "125/QĐ-LMHTXVN",
+    example = ("Cá nhân", "Nguyễn Thị Hoà", "1985", "Nữ", "Giám đốc", "HTX-HA-NOI-001",
+               "", "BK_CT", "Công trạng", "2024", "125/QĐ-LMHTXVN",
                "15/03/2025", "Chủ tịch Liên minh HTX Việt Nam")
     outcomes = {
         "create": gettext_lazy("New award records"),

@@ -115,10 +115,10 @@ def groups_visible_to(user, year: int):
 def groups_of_year(user, year: int):
     """Each group with its members and leaders for the year, in three queries whatever the
     number of groups."""
-    # Visibility is decided in a subquery: filtering on memberships in the same query would
-    # reuse that join and make any count see only the user's own membership.
+    # Exists, not a join on memberships: a join would be reused by the visibility filter and
+    # make the group look as if it had only the user's own membership.
     groups = list(
-        EmulationGroup.objects.filter(pk__in=groups_visible_to(user, year).values("pk"))
+        groups_visible_to(user, year)
         .filter(Exists(GroupMembership.objects.filter(group=OuterRef("pk"), year=year)))
         .select_related("organizer")
         .prefetch_related(
@@ -197,7 +197,8 @@ def dashboard_figures(user) -> dict:
     year = timezone.localdate().year
     orgs = organizations_for(user).filter(active_to__isnull=True, merged_into__isnull=True)
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")).order_by())
-    groups = groups_visible_to(user, year).filter(memberships__year=year).distinct()
+    groups = groups_visible_to(user, year).filter(
+        Exists(GroupMembership.objects.filter(group=OuterRef("pk"), year=year)))
     return {
         "year": year,
         "organization_count": sum(by_kind.values()),

@@ -118,7 +118,7 @@ class OrganizationImporter(Importer):
     label = gettext_lazy("Organizations")
     headers = (CODE, NAME, SHORT_NAME, KIND, PARENT, PROVINCE, TAX_CODE, ADDRESS, ACTIVE_FROM)
     example = ("HTX-HN-0012", "Hợp tác xã Nông nghiệp Thanh Trì", "HTX NN Thanh Trì", "Hợp tác xã",
-               "LMHTX-HN", "Hà Nội", "0101234565", "Xã Thanh Trì, Hà Nội", "15/03/2020")
+               "LM-HA-NOI", "Hà Nội", "0101234565", "Xã Thanh Trì, Hà Nội", "15/03/2020")
     outcomes = {
         "create": gettext_lazy("New organizations"),
         "skip": gettext_lazy("Already present with the same data, skipped"),

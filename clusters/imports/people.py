@@ -50,7 +50,7 @@ class PersonImporter(Importer):
     kind = "people"
     label = gettext_lazy("People")
     headers = (FULL_NAME, GENDER, BIRTH_YEAR, POSITION, ORGANIZATION)
-    example = ("Nguyễn Thị Hoà", "Nữ", "1985", "Giám đốc", "HTX-HN-0012")
+    example = ("Nguyễn Thị Hoà", "Nữ", "1985", "Giám đốc", "HTX-HA-NOI-001")
     outcomes = {
         "create": gettext_lazy("New people"),
         "skip": gettext_lazy("Already recorded with the same details, skipped"),
