@@ -18,6 +18,7 @@ NAVIGATION = [
     ]),
     (_("Awards"), [
         (_("Award registry"), "awards:registry_search", award_permissions.can_view_registry),
+        (_("Eligibility check"), "awards:eligibility", award_permissions.can_view_registry),
         (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),
         (_("Rule sets"), "awards:rule_set_list", award_permissions.can_view_rule_sets),
     ]),

@@ -469,3 +469,7 @@ def export_rows(records):
             yield (COLLECTIVE, r.collective_name or org.name, None, "", "", org.code, org.name,
                    r.award_type.code, KIND_WORDS.get(r.kind, ""), r.achievement_year,
                    r.decision_number, r.decision_date, r.issuing_level)
+
+
+# The importers of the facts the eligibility rules read register with the same framework.
+from . import imports_facts  # noqa: E402,F401

@@ -221,3 +221,37 @@ def organization_award_history(organization: Organization) -> list[dict]:
     for record in records:
         record.absorbed_from = absorbed.get(record.organization_id)
     return _by_year(records)
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+CANDIDATE_SEARCH_LIMIT = 20
+
+
+def default_achievement_year(today: datetime.date | None = None) -> int:
+    """The year whose achievements are proposed by default: the last full year, since annual
+    awards are decided in the first months of the next one."""
+    return (today or datetime.date.today()).year - 1
+
+
+def eligibility_candidates(user, text: str, kind: str) -> list:
+    """People or collectives the user may see whose name (or code) matches, for picking a
+    candidate on the eligibility page. At most CANDIDATE_SEARCH_LIMIT, in Vietnamese order."""
+    folded = fold(text)
+    if not folded:
+        return []
+    if kind == "organization":
+        qs = (Organization.objects.filter(scope_q(user))
+              .filter(Q(search_text__contains=folded) | Q(code=text.strip().upper()))
+              .select_related("parent").order_by("sort_key", "id"))
+    else:
+        qs = (Person.objects.filter(scope_q(user, "organization"), search_text__contains=folded)
+              .select_related("organization").order_by("sort_key", "id"))
+    return list(qs[:CANDIDATE_SEARCH_LIMIT])
+
+
+def award_types_for(candidate_is_individual: bool) -> list[AwardType]:
+    kinds = ([AwardType.RecipientKind.INDIVIDUAL, AwardType.RecipientKind.BOTH]
+             if candidate_is_individual
+             else [AwardType.RecipientKind.COLLECTIVE, AwardType.RecipientKind.BOTH])
+    return list(AwardType.objects.filter(is_active=True, recipient_kind__in=kinds))

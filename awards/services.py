@@ -223,3 +223,144 @@ def award_record_revoke(*, record: AwardRecord, decision_number: str,
     record.revocation_date = revocation_date
     record.revocation_reason = reason
     return _save(record, by)
+
+
+# --- facts the eligibility rules read: assessments, initiatives, discipline --------------------
+
+ASSESSMENT_PERSON_FIELDS = ("rating", "months_worked", "absence_days", "note")
+ASSESSMENT_COLLECTIVE_FIELDS = ("rating", "member_count", "members_completed", "group_rank",
+                                "note")
+INITIATIVE_FIELDS = ("title", "kind", "year", "scope", "recognised_by", "decision_number",
+                     "decision_date")
+DISCIPLINE_FIELDS = ("organization", "pending", "level", "decision_number", "effective_from",
+                     "effective_to", "note")
+
+
+def _save_fact(instance, by=None):
+    instance.refresh_derived_fields()
+    note_field = next((f for f in instance._meta.fields if f.name == "note"), None)
+    # A TextField's max_length binds forms only; the facts keep it for every writer.
+    if note_field is not None and len(instance.note) > note_field.max_length:
+        raise ValidationError({"note": _(
+            "At most %(limit_value)d characters are allowed (this text has %(show_value)d).")
+            % {"limit_value": note_field.max_length, "show_value": len(instance.note)}})
+    return _save(instance, by)
+
+
+def _delete_audited(instance, by=None) -> None:
+    """Delete; simple-history writes the "-" row naming `by`."""
+    if by is not None:
+        instance._history_user = by
+    instance.delete()
+
+
+def _assessment_fields(subject_is_person: bool, fields: dict) -> dict:
+    """Keep only the fields of the assessment's subject: individuals have months and absence,
+    collectives have members and rank."""
+    allowed = ASSESSMENT_PERSON_FIELDS if subject_is_person else ASSESSMENT_COLLECTIVE_FIELDS
+    data = {name: fields[name] for name in allowed if name in fields}
+    if "note" in data:
+        data["note"] = (data["note"] or "").strip()
+    return data
+
+
+@transaction.atomic
+def assessment_create(*, year: int, rating: str, person: Person | None = None,
+                      organization: Organization | None = None, by=None, **fields):
+    """Record the year's assessment of a person or of a collective (an organization). Nothing is
+    saved when a check fails (ValidationError naming the field)."""
+    from .models.facts import AnnualAssessment
+
+    if (person is None) == (organization is None):
+        raise ValidationError(_("An assessment is of one person or one collective."))
+    assessment = AnnualAssessment(person=person, organization=organization, year=year,
+                                  rating=rating,
+                                  **_assessment_fields(person is not None, fields))
+    return _save_fact(assessment, by)
+
+
+@transaction.atomic
+def assessment_update(*, assessment, by=None, **fields):
+    """Change the year, rating and figures; the subject (person or collective) never changes."""
+    fields.pop("person", None)
+    fields.pop("organization", None)
+    if "year" in fields:
+        assessment.year = fields["year"]
+    for name, value in _assessment_fields(assessment.person_id is not None, fields).items():
+        setattr(assessment, name, value)
+    return _save_fact(assessment, by)
+
+
+@transaction.atomic
+def assessment_delete(*, assessment, by=None) -> None:
+    _delete_audited(assessment, by)
+
+
+@transaction.atomic
+def initiative_create(*, person: Person, title: str, year: int, by=None, **fields):
+    from .models.facts import Initiative
+
+    initiative = Initiative(person=person, title=title, year=year,
+                            **{k: v for k, v in fields.items() if k in INITIATIVE_FIELDS})
+    _clean_initiative(initiative)
+    return _save_fact(initiative, by)
+
+
+@transaction.atomic
+def initiative_update(*, initiative, by=None, **fields):
+    for name in INITIATIVE_FIELDS:
+        if name in fields:
+            setattr(initiative, name, fields[name])
+    _clean_initiative(initiative)
+    return _save_fact(initiative, by)
+
+
+def _clean_initiative(initiative) -> None:
+    initiative.recognised_by = initiative.recognised_by or ""
+    initiative.decision_number = initiative.decision_number or ""
+    if not clean_text(initiative.title):
+        raise ValidationError({"title": _("Please enter the title of the initiative.")})
+    if initiative.decision_date and initiative.decision_date > timezone.localdate():
+        raise ValidationError({"decision_date": _("The decision date cannot be in the future.")})
+
+
+@transaction.atomic
+def initiative_delete(*, initiative, by=None) -> None:
+    _delete_audited(initiative, by)
+
+
+@transaction.atomic
+def discipline_create(*, person: Person, effective_from: datetime.date, by=None, **fields):
+    """Record a disciplinary measure, or an open case (`pending`). The organization at the time
+    defaults to the person's organization now."""
+    from .models.facts import DisciplineRecord
+
+    data = {k: v for k, v in fields.items() if k in DISCIPLINE_FIELDS}
+    data["organization"] = data.get("organization") or person.organization
+    record = DisciplineRecord(person=person, effective_from=effective_from, **data)
+    _clean_discipline(record)
+    return _save_fact(record, by)
+
+
+@transaction.atomic
+def discipline_update(*, record, by=None, **fields):
+    for name in DISCIPLINE_FIELDS:
+        if name in fields and not (name == "organization" and fields[name] is None):
+            setattr(record, name, fields[name])
+    _clean_discipline(record)
+    return _save_fact(record, by)
+
+
+def _clean_discipline(record) -> None:
+    record.decision_number = record.decision_number or ""
+    record.note = (record.note or "").strip()
+    if not record.pending and record.level is None:
+        raise ValidationError({"level": _("A decided measure needs its level.")})
+    if record.effective_to and record.effective_from and record.effective_to < record.effective_from:
+        raise ValidationError({"effective_to": _("The end date must not be before the start "
+                                                 "date.")})
+
+
+@transaction.atomic
+def discipline_delete(*, record, by=None) -> None:
+    _delete_audited(record, by)

@@ -24,6 +24,8 @@ from .forms import (
 )
 from .imports import AwardRecordImporter, export_rows
 from .models import AwardType, RuleParameter, RuleSet
+from .eligibility import Candidate
+from .views_eligibility import verdicts_now
 
 
 def _require(allowed: bool):
@@ -195,6 +197,8 @@ def person_awards(request, pk):
     person = get_person_for_user(request.user, pk)
     return render(request, "awards/person_awards.html", {
         "person": person, "years": selectors.person_award_history(person),
+        "can_view_facts": permissions.can_view_person_facts(request.user, person),
+        **verdicts_now(Candidate(person=person)),
     })
 
 
@@ -203,4 +207,6 @@ def organization_awards(request, pk):
     org = get_organization_for_user(request.user, pk)
     return render(request, "awards/organization_awards.html", {
         "org": org, "years": selectors.organization_award_history(org),
+        "can_view_facts": permissions.can_view_collective_facts(request.user, org),
+        **verdicts_now(Candidate(organization=org)),
     })

@@ -42,8 +42,37 @@ def hanoi_objects(world):
         "accounts:role_end": {"pk": role.pk},
         "awards:person_awards": {"pk": person.pk},
         "awards:organization_awards": {"pk": world.coop_hanoi.pk},
+        "awards:person_facts": {"pk": person.pk},
+        "awards:organization_facts": {"pk": world.coop_hanoi.pk},
+        "awards:person_assessment_create": {"pk": person.pk},
+        "awards:organization_assessment_create": {"pk": world.coop_hanoi.pk},
+        "awards:assessment_update": {"pk": _hanoi_fact(world, person, "assessment").pk},
+        "awards:assessment_delete": {"pk": _hanoi_fact(world, person, "assessment").pk},
+        "awards:initiative_create": {"pk": person.pk},
+        "awards:initiative_update": {"pk": _hanoi_fact(world, person, "initiative").pk},
+        "awards:initiative_delete": {"pk": _hanoi_fact(world, person, "initiative").pk},
+        "awards:discipline_create": {"pk": person.pk},
+        "awards:discipline_update": {"pk": _hanoi_fact(world, person, "discipline").pk},
+        "awards:discipline_delete": {"pk": _hanoi_fact(world, person, "discipline").pk},
         **extra_objects(world),
     }
+
+
+def _hanoi_fact(world, person, kind):
+    """A Hà Nội person's assessment, initiative or discipline record (one of each)."""
+    import datetime
+
+    from awards.models import AnnualAssessment, DisciplineRecord, Initiative
+
+    if kind == "assessment":
+        return AnnualAssessment.objects.get_or_create(person=person, year=2024,
+                                                      defaults={"rating": "good"})[0]
+    if kind == "initiative":
+        return Initiative.objects.get_or_create(person=person, title="Sáng kiến Hà Nội",
+                                                year=2024)[0]
+    return DisciplineRecord.objects.get_or_create(
+        person=person, organization=world.coop_hanoi, level=1,
+        effective_from=datetime.date(2024, 3, 1))[0]
 
 
 def extra_objects(world):

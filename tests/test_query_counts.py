@@ -109,6 +109,35 @@ def group_url(world):
     return f"/cum-khoi/{EmulationGroup.objects.get(code='KHOI-HN').pk}/"
 
 
+def make_person_facts(world, n):
+    """Years of awards, assessments and initiatives of one person: the eligibility page checks
+    every award for them."""
+    from awards.models import AnnualAssessment, Initiative
+    from awards.tests.factories import award_record
+    from clusters.models import Person
+
+    person = Person.objects.filter(full_name="Người Xét Điều Kiện").first() or PersonFactory(
+        organization=world.coop_hanoi, full_name="Người Xét Điều Kiện")
+    first = AnnualAssessment.objects.filter(person=person).count()
+    for year in range(2025 - first - n + 1, 2025 - first + 1):
+        award_record(person=person, code="CSTDCS", year=year)
+        AnnualAssessment.objects.create(person=person, year=year, rating="excellent",
+                                        months_worked=12, absence_days=0)
+        Initiative.objects.create(person=person, year=year, title=f"Sáng kiến {year}")
+
+
+def eligibility_url(world):
+    from clusters.models import Person
+
+    person = Person.objects.get(full_name="Người Xét Điều Kiện")
+    return f"/khen-thuong/xet-dieu-kien/?person={person.pk}&year=2025"
+
+
+def make_named_people(world, n):
+    for _ in range(n):
+        PersonFactory(organization=world.coop_hanoi, full_name="Nguyễn Văn Tìm")
+
+
 PAGES = [
     ("/don-vi/?kind=cooperative", make_orgs),
     ("/ca-nhan/", make_people),
@@ -121,12 +150,15 @@ PAGES = [
     ("/khen-thuong/so-khen-thuong/", make_award_records),
     (lambda world: f"/khen-thuong/so-khen-thuong/don-vi/{world.coop_hanoi.pk}/", make_org_award_years),
     (person_awards_url, make_person_awards),
+    (eligibility_url, make_person_facts),
+    ("/khen-thuong/xet-dieu-kien/?q=nguyen+van+tim&kind=person", make_named_people),
 ]
 
 
 @pytest.mark.parametrize("url, make", PAGES, ids=[
     "organizations", "people", "users", "groups", "holidays", "organization_detail",
-    "group_history", "dashboard", "award_registry", "organization_awards", "person_awards"])
+    "group_history", "dashboard", "award_registry", "organization_awards", "person_awards",
+    "eligibility", "eligibility_search"])
 def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
     client.force_login(world.users.admin)
     make(world, 2)

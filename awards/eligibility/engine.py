@@ -472,7 +472,11 @@ def check_many(requests: Iterable[Request], *, on_date: datetime.date,
                 "that day.") % {"date": on_date.strftime("%d/%m/%Y")}))
             continue
         check = Check(result, facts)
-        _common(check)
+        if _common(check) is False:
+            # Fix: a person asked for a collective title (or the reverse) is not eligible; the
+            # award's own rule would read facts of the wrong kind of candidate and crash
+            # (e.g. TTLDTT reading `candidate.organization.pk` of a person).
+            continue
         function = RULES.get(award.code)
         if function is None:
             check.missing(_("The criteria of %(award)s are not computed by the system: the "
@@ -491,7 +495,7 @@ def check(candidate: Candidate, award_code: str, year: int, *,
     return check_many([Request(candidate, award_code, year)], on_date=on_date).results[0]
 
 
-def _common(check: Check) -> None:
+def _common(check: Check) -> bool | None:
     """What every award asks, before its own criteria."""
     award = check.result.award_type
     candidate = check.candidate
@@ -499,20 +503,25 @@ def _common(check: Check) -> None:
         check.not_met(_("%(award)s is no longer in use.") % {"award": award.name})
     if candidate.is_individual and not award.for_individuals:
         check.not_met(_("%(award)s is awarded to collectives only.") % {"award": award.name})
-        return
+        return False  # the caller skips the award's own rule (see check_many)
     if not candidate.is_individual and not award.for_collectives:
         check.not_met(_("%(award)s is awarded to individuals only.") % {"award": award.name})
-        return
+        return False
+    # Fix: a thematic or extraordinary record of the same award and year rewards another
+    # achievement (Law Art. 8; Decree 98 Art. 4) and does not make this nomination a duplicate,
+    # as `one_achievement_one_form` already reads it.
     held = [r for r in check.records() if r.code == award.code and r.year == check.year
-            and not r.revoked]
+            and not r.revoked and r.kind not in (AwardRecord.Kind.THEMATIC,
+                                                  AwardRecord.Kind.EXTRAORDINARY)]
     if held:
         check.not_met(_("Already awarded %(award)s for %(year)s (decision %(number)s).") % {
             "award": award.name, "year": check.year, "number": held[0].decision_number})
     if not check.params["discipline_blocks_award"]:
         return _registration(check)
     for record in check.discipline():
-        if record.pending and (record.effective_to is None
-                               or record.effective_to >= check.result.on_date):
+        # Fix: a case opened after the date asked about did not block a proposal on that date.
+        if record.pending and record.effective_from <= check.result.on_date and (
+                record.effective_to is None or record.effective_to >= check.result.on_date):
             check.not_met(_("A case is under consideration since %(date)s (discipline, "
                             "investigation, inspection or complaint): no award may be proposed "
                             "until it is closed.") % {
@@ -523,6 +532,13 @@ def _common(check: Check) -> None:
                             "from the end of the measure.") % {
                 "level": record.get_level_display().lower(), "year": check.year},
                 "discipline_blocks_award")
+        elif (not record.pending and record.effective_from <= check.result.on_date
+              and (record.effective_to is None or record.effective_to >= check.result.on_date)):
+            # Still serving a measure decided later than the achievement year.
+            check.not_met(_("Under a disciplinary measure (%(level)s) on %(date)s: no award may "
+                            "be proposed until it ends.") % {
+                "level": record.get_level_display().lower(),
+                "date": check.result.on_date.strftime("%d/%m/%Y")}, "discipline_blocks_award")
     _registration(check)
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from ..models import AwardType
-from .engine import Facts, ListCheck, Outcome, Reason, percent_text
+from .engine import Facts, ListCheck, Outcome, Reason, Verdict, percent_text
 
 UNIT_TITLES = ("LDTT",)
 
@@ -43,12 +43,14 @@ def _cstdcs_quota(checked: ListCheck, facts: Facts, params) -> None:
         if not result.candidate.is_individual:
             continue
         unit = (result.candidate.unit_id, result.year)
-        if result.award_type.code == "CSTDCS":
+        if result.award_type.code == "CSTDCS" and result.verdict != Verdict.NOT_ELIGIBLE:
+            # A nominee who is not eligible anyway does not take a place in the quota.
             by_unit[unit].append(result)
         elif result.award_type.code == "LDTT" and result.verdict != "not_eligible":
             ldtt_nominees[unit].add(result.candidate.person.pk)
     if not by_unit:
         return
+    names = {code: facts.award_types[code].name for code in ("CSTDCS", "LDTT")}
     # LĐTT already in the registry for the unit and year, plus those nominated in this list.
     registered = Facts.unit_title_holders([unit for unit in by_unit], "LDTT")
     for (unit_id, year), results in by_unit.items():
@@ -57,22 +59,22 @@ def _cstdcs_quota(checked: ListCheck, facts: Facts, params) -> None:
         limit = math.floor(raw) if rounding == "floor" else int(
             math.floor(float(raw) + 0.5))
         checked.quotas.append({
-            "label": _("Chiến sĩ thi đua cơ sở of %(year)s against Lao động tiên tiến") % {
-                "year": year},
+            "label": _("%(cstdcs)s of %(year)s against %(ldtt_name)s") % {
+                "cstdcs": names["CSTDCS"], "ldtt_name": names["LDTT"], "year": year},
             "unit_id": unit_id, "used": len(results), "limit": limit,
         })
         for index, result in enumerate(results):
             values = {"limit": limit, "percent": percent_text(percent), "ldtt": len(holders),
-                      "used": len(results), "year": year}
+                      "used": len(results), "year": year, "ldtt_name": names["LDTT"]}
             if index < limit:
                 _reason(result, Outcome.MET, _(
                     "Within the quota: %(used)s nominated, at most %(limit)s (%(percent)s%% of "
-                    "%(ldtt)s Lao động tiên tiến of the unit in %(year)s).") % values, params,
+                    "%(ldtt)s %(ldtt_name)s of the unit in %(year)s).") % values, params,
                     "cstdcs_quota_enabled", "cstdcs_ldtt_quota_percent")
             else:
                 _reason(result, Outcome.NOT_MET, _(
                     "Over the quota: %(used)s nominated but at most %(limit)s (%(percent)s%% of "
-                    "%(ldtt)s Lao động tiên tiến of the unit in %(year)s).") % values, params,
+                    "%(ldtt)s %(ldtt_name)s of the unit in %(year)s).") % values, params,
                     "cstdcs_quota_enabled", "cstdcs_ldtt_quota_percent")
 
 
@@ -81,7 +83,8 @@ def _flags_per_group(checked: ListCheck, facts: Facts, params) -> None:
     maximum = params["flags_per_cluster_max"]
     by_group = defaultdict(list)
     for result in checked.results:
-        if result.award_type.code != "CTD_LM" or result.candidate.is_individual:
+        if (result.award_type.code != "CTD_LM" or result.candidate.is_individual
+                or result.verdict == Verdict.NOT_ELIGIBLE):
             continue
         for group_id in facts.groups.get((result.candidate.organization.pk, result.year), ()):
             by_group[(group_id, result.year)].append(result)
@@ -106,7 +109,8 @@ def _one_form_per_achievement(checked: ListCheck, params) -> None:
         return
     seen = {}
     for result in checked.results:
-        if result.award_type.category != AwardType.Category.COMMENDATION:
+        if (result.award_type.category != AwardType.Category.COMMENDATION
+                or result.verdict == Verdict.NOT_ELIGIBLE):
             continue
         key = (result.candidate.key, result.year)
         if key in seen:

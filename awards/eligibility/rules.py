@@ -361,17 +361,22 @@ def co_thi_dua_lien_minh(check: Check) -> None:
 
 @rule("CTD_CP")
 def co_thi_dua_chinh_phu(check: Check) -> None:
-    if check.params["ctd_cp_requires_cluster_leader"]:
-        flags = check.held_years("CTD_LM")
-        if check.year in flags:
-            check.met(_("Holds %(award)s for %(year)s: it led its cluster or bloc.") % {
-                "award": check.award_name("CTD_LM"), "year": check.year},
-                "ctd_cp_requires_cluster_leader")
-        else:
-            leads_group(check, check.year)
-    check.missing(_("The Government's number of flags for the Alliance and the comparison "
-                    "between leading collectives are decided by the council."),
-                  "ctd_cp_requires_cluster_leader")
+    if not check.params["ctd_cp_requires_cluster_leader"]:
+        check.missing(_("Under these rules the Government's flag goes to the most outstanding "
+                        "collectives of the movements: the council compares the candidates."),
+                      "ctd_cp_requires_cluster_leader")
+        return
+    # Law Art. 25.1: the pool is the collectives that led their cluster or bloc in the year.
+    flags = check.held_years("CTD_LM")
+    if check.year in flags:
+        check.met(_("Holds %(award)s for %(year)s: it led its cluster or bloc.") % {
+            "award": check.award_name("CTD_LM"), "year": check.year},
+            "ctd_cp_requires_cluster_leader")
+    else:
+        leads_group(check, check.year)
+    check.note(_("The Government's number of flags for the Alliance and the comparison "
+                 "between leading collectives are decided by the council."),
+               "ctd_cp_requires_cluster_leader")
 
 
 # --- forms of commendation ---------------------------------------------------------------------
@@ -466,20 +471,32 @@ def _years_after(check: Check, prior_codes: tuple[str, ...], years_key: str) -> 
                       "award": names, "prior": prior, "since": since, "year": check.year,
                       "needed": needed},
                   years_key)
+    # "That period" (Law Art. 73.1b, 44.1e) is the run of consecutive years up to the
+    # proposal, after the prior award, rated "completed tasks well" or better; the titles it
+    # asks for are counted inside it, not in older, broken stretches.
+    period, year = [], check.year
+    while year > prior:
+        assessment = check.assessment(year)
+        if assessment is None or not rating_at_least(assessment.rating, Rating.GOOD):
+            break
+        period.append(year)
+        year -= 1
+    period.sort()
     window = list(range(max(prior + 1, check.year - needed + 1), check.year + 1))
-    unknown = years_assessed(check, window)
+    if len(period) >= needed:
+        check.met(_("Completed tasks well or better in every year of %(years)s.") % {
+            "years": years_text(period)}, years_key)
+        return prior, period
     weak = [y for y in window if check.assessment(y)
             and not rating_at_least(check.assessment(y).rating, Rating.GOOD)]
+    unknown = years_assessed(check, window)
     if weak:
         check.not_met(_("Rated below “completed tasks well” in %(years)s.") % {
             "years": years_text(weak)}, years_key)
     elif unknown:
         check.missing(_("The assessments of %(years)s are not recorded.") % {
             "years": years_text(unknown)}, years_key)
-    else:
-        check.met(_("Completed tasks well or better in every year of %(years)s.") % {
-            "years": years_text(window)}, years_key)
-    return prior, list(range(prior + 1, check.year + 1))
+    return prior, window
 
 
 def _cstdcs_in(check: Check, window, key: str) -> None:
