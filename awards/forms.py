@@ -14,7 +14,8 @@ class AwardTypeForm(forms.ModelForm):
     class Meta:
         model = AwardType
         fields = ["code", "name", "category", "recipient_kind", "granting_level",
-                  "council_vote_required", "secret_ballot", "is_active", "display_order"]
+                  "council_vote_required", "secret_ballot", "public_notice_required", "is_active",
+                  "display_order"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,3 +67,84 @@ def can_edit_collective_facts(user, organization) -> bool:
     from clusters.permissions import can_manage_people_of
 
     return is_central_admin(user) or can_manage_people_of(user, organization)
+
+
+# --- cycles and dossiers -----------------------------------------------------------------------
+# Dossiers are looked up in the user's scope first (awards.selectors_dossiers; 404 outside it);
+# these say what the user may do with one they can see.
+
+
+def _role_at(user, organization) -> bool:
+    role = active_role(user)
+    return bool(role and role.organization_id == organization.pk)
+
+
+def can_manage_cycles_of(user, organizer) -> bool:
+    """Administrators of the organizing body (or central administrators) open and run its
+    cycles: the Alliance's, or a provincial alliance's for its own Giấy khen."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+    from accounts.scoping import can_see_organization
+
+    return has_role(user, Role.ADMIN) and can_see_organization(user, organizer)
+
+
+def can_prepare_dossier_for(user, organization) -> bool:
+    from accounts.models import Role
+    from accounts.permissions import has_role
+    from accounts.scoping import can_see_organization
+
+    return (has_role(user, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.ADMIN)
+            and can_see_organization(user, organization))
+
+
+def can_edit_dossier(user, dossier) -> bool:
+    return can_prepare_dossier_for(user, dossier.organization)
+
+
+def can_submit_dossier(user, dossier) -> bool:
+    """The unit's head, or a user the head delegated to, sends the unit's dossier up."""
+    import datetime
+
+    from accounts.models import Role
+    from accounts.permissions import has_role
+
+    from .models import SubmitDelegation
+
+    if has_role(user, Role.UNIT_HEAD) and _role_at(user, dossier.organization):
+        return True
+    if not can_prepare_dossier_for(user, dossier.organization):
+        return False
+    today = datetime.date.today()
+    return any(d.valid_until is None or d.valid_until >= today for d in
+               SubmitDelegation.objects.filter(organization=dossier.organization, user=user))
+
+
+def can_appraise_dossier(user, dossier) -> bool:
+    """Appraisers (and administrators) of the cycle's organizing body."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+    from accounts.scoping import can_see_organization
+
+    return (has_role(user, Role.APPRAISER, Role.ADMIN)
+            and can_see_organization(user, dossier.cycle.organizer)
+            and dossier.recipient_id == dossier.cycle.organizer_id)
+
+
+def can_review_dossier(user, dossier) -> bool:
+    """Whoever receives the dossier: the organizer's appraisers, or the staff of the provincial
+    alliance a member unit sends it to."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+
+    if dossier.recipient_id == dossier.cycle.organizer_id:
+        return can_appraise_dossier(user, dossier)
+    return (has_role(user, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.ADMIN)
+            and _role_at(user, dossier.recipient))
+
+
+def can_delegate_submission(user, organization) -> bool:
+    from accounts.models import Role
+    from accounts.permissions import has_role
+
+    return has_role(user, Role.UNIT_HEAD) and _role_at(user, organization)

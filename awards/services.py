@@ -16,7 +16,8 @@ from clusters.text import clean_text
 from .models import AwardRecord, AwardType, RuleParameter, RuleSet, format_value, parse_value
 
 AWARD_TYPE_FIELDS = ("name", "category", "recipient_kind", "granting_level",
-                     "council_vote_required", "secret_ballot", "is_active", "display_order")
+                     "council_vote_required", "secret_ballot", "public_notice_required",
+                     "is_active", "display_order")
 
 
 def _save(instance, by=None, **kwargs):

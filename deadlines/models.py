@@ -38,3 +38,25 @@ class Holiday(models.Model):
         if self.year:
             return f"{self.day:02d}/{self.month:02d}/{self.year} – {self.name}"
         return f"{self.day:02d}/{self.month:02d} – {self.name}"
+
+
+class Notification(models.Model):
+    """A message in the application for one user (the bell in the top bar); e-mail goes
+    alongside it. Reminders (later) and workflow steps (dossier returned, decision issued)
+    create them."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("user"))
+    text = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text

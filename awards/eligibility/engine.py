@@ -42,7 +42,8 @@ class Verdict:
 class Outcome:
     MET = "met"
     NOT_MET = "not_met"
-    MISSING = "missing"
+    MISSING = "missing"  # a fact the unit must record: blocks sending a dossier
+    REVIEW = "review"    # a criterion the system does not compute: the appraisers judge it
     NOTE = "note"
 
 
@@ -103,7 +104,7 @@ class Result:
         outcomes = {reason.outcome for reason in self.reasons}
         if Outcome.NOT_MET in outcomes:
             return Verdict.NOT_ELIGIBLE
-        if Outcome.MISSING in outcomes or self.params is None:
+        if Outcome.MISSING in outcomes or Outcome.REVIEW in outcomes or self.params is None:
             return Verdict.NEEDS_REVIEW
         return Verdict.ELIGIBLE
 
@@ -315,6 +316,9 @@ class Check:
     def missing(self, text, *keys, citation=""):
         self._add(Outcome.MISSING, text, keys, citation)
 
+    def review(self, text, *keys, citation=""):
+        self._add(Outcome.REVIEW, text, keys, citation)
+
     def note(self, text, *keys, citation=""):
         self._add(Outcome.NOTE, text, keys, citation)
 
@@ -479,7 +483,7 @@ def check_many(requests: Iterable[Request], *, on_date: datetime.date,
             continue
         function = RULES.get(award.code)
         if function is None:
-            check.missing(_("The criteria of %(award)s are not computed by the system: the "
+            check.review(_("The criteria of %(award)s are not computed by the system: the "
                             "appraisal department checks them.") % {"award": award.name})
         else:
             function(check)

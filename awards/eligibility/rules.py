@@ -128,7 +128,7 @@ def state_award_cap(check: Check) -> None:
 
 
 def collective_not_computed(check: Check) -> None:
-    check.missing(_("The criteria of %(award)s for collectives are appraised by the appraisal "
+    check.review(_("The criteria of %(award)s for collectives are appraised by the appraisal "
                     "department; the system checks only the general conditions.") % {
         "award": check.result.award_type.name})
 
@@ -362,7 +362,7 @@ def co_thi_dua_lien_minh(check: Check) -> None:
 @rule("CTD_CP")
 def co_thi_dua_chinh_phu(check: Check) -> None:
     if not check.params["ctd_cp_requires_cluster_leader"]:
-        check.missing(_("Under these rules the Government's flag goes to the most outstanding "
+        check.review(_("Under these rules the Government's flag goes to the most outstanding "
                         "collectives of the movements: the council compares the candidates."),
                       "ctd_cp_requires_cluster_leader")
         return
@@ -582,5 +582,5 @@ def ky_niem_chuong(check: Check) -> None:
                 "number": held[0].decision_number}, "knc_once_per_person")
             return
         check.met(_("Has not received it before."), "knc_once_per_person")
-    check.missing(_("The years of service in the cooperative sector are not recorded in the "
+    check.review(_("The years of service in the cooperative sector are not recorded in the "
                     "system: the unit confirms them."), "knc_once_per_person")

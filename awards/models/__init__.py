@@ -9,3 +9,8 @@ from .facts import (  # noqa: F401
     rating_at_least,
 )
 from .registry import AwardRecord, AwardRecordQuerySet  # noqa: F401
+from .dossiers import (  # noqa: F401
+    AwardCycle, CycleExtension, Dossier, DossierDocument, DossierEvent, Nomination, PublicNotice,
+    SubmitDelegation,
+)
+from .decisions import BaseSalary, Certificate, Decision, DecisionItem  # noqa: F401

@@ -49,6 +49,13 @@ class AwardType(models.Model):
                                       choices=GrantingLevel.choices)
     council_vote_required = models.BooleanField(_("the council must vote"), default=False)
     secret_ballot = models.BooleanField(_("by secret ballot"), default=False)
+    public_notice_required = models.BooleanField(
+        _("nominees are published before the council meets"), default=False,
+        help_text=_("Orders and state honorary titles (Decree 98/2023 Art. 46)."))
+    # Documents each nomination for this award needs in its dossier (Law Art. 84), by the kinds
+    # of awards.DossierDocument; the dossier itself always needs a submission and minutes.
+    required_documents = models.JSONField(_("documents each nomination needs"), default=list,
+                                          blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
     history = HistoricalRecords()
