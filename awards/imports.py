@@ -37,6 +37,8 @@ from clusters.text import clean_text, fold
 from .models import AwardRecord, AwardType
 from .services import FIRST_AWARD_YEAR
 
+WRITE_CHUNK = 2000  # rows per INSERT when committing (lookups stay at LOOKUP_CHUNK)
+
 RECIPIENT_KIND = "Loại đối tượng"
 NAME = "Họ và tên / Tên tập thể"
 BIRTH_YEAR = "Năm sinh"
@@ -424,8 +426,8 @@ class AwardRecordImporter(Importer):
                               validate_constraints=False)
             new.person = person
             people.append(person)
-        Person.objects.bulk_create(people, batch_size=LOOKUP_CHUNK)
-        Person.history.bulk_history_create(people, batch_size=LOOKUP_CHUNK,
+        Person.objects.bulk_create(people, batch_size=WRITE_CHUNK)
+        Person.history.bulk_history_create(people, batch_size=WRITE_CHUNK,
                                            default_user=self.user,
                                            default_change_reason=self.change_reason)
         records = []
@@ -443,8 +445,8 @@ class AwardRecordImporter(Importer):
                                        "award_type"],
                               validate_unique=False, validate_constraints=False)
             records.append(record)
-        AwardRecord.objects.bulk_create(records, batch_size=LOOKUP_CHUNK)
-        AwardRecord.history.bulk_history_create(records, batch_size=LOOKUP_CHUNK,
+        AwardRecord.objects.bulk_create(records, batch_size=WRITE_CHUNK)
+        AwardRecord.history.bulk_history_create(records, batch_size=WRITE_CHUNK,
                                                 default_user=self.user,
                                                 default_change_reason=self.change_reason)
         return {"create": len(records), "new_people": len(people)}

@@ -4,6 +4,7 @@ Databases disagree on Vietnamese collation (SQLite has none), so the order is co
 stored as a digits-only key that every collation compares the same way (architecture §11).
 """
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,15 @@ def nfc(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """NFC, trimmed, inner runs of white space folded to one space."""
+    if not text:
+        return ""
+    if len(text) <= 200:
+        return _clean_short(text)  # imports clean the same codes and names on every row
+    return _SPACE.sub(" ", nfc(text)).strip()
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean_short(text: str) -> str:
     return _SPACE.sub(" ", nfc(text)).strip()
 
 
@@ -42,10 +52,12 @@ def _decompose_letter(char: str) -> tuple[str, int]:
     return base, tone
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case without diacritics, for search: "Nguyễn Văn Đức" -> "nguyen van duc".
 
-    Both accent placements ("Hòa"/"Hoà") fold to the same string."""
+    Both accent placements ("Hòa"/"Hoà") fold to the same string. Cached: an import folds the
+    same organization names and signers on every row."""
     out = []
     for char in clean_text(text).lower():
         if char == "đ":

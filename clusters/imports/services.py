@@ -1,6 +1,8 @@
 """The two writes of an import: check a file and keep it (preview), then write it (commit)."""
 
+import gzip
 import io
+import json
 import os
 import uuid
 
@@ -14,7 +16,7 @@ from accounts.scoping import active_role
 
 from ..models import ImportBatch
 from ..permissions import can_import
-from ..spreadsheets import SpreadsheetError, check_upload, extension_of, read_rows
+from ..spreadsheets import Row, SpreadsheetError, check_upload, extension_of, read_rows
 from ..text import clean_text
 from .base import Importer, Plan, Problem, importer_for
 
@@ -36,7 +38,8 @@ def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
     uploaded_file.seek(0)
     data = uploaded_file.read()
     check_upload(name, len(data))
-    plan = _validate(importer_class(user=user), data, name)
+    rows = _read(importer_class, data, name)
+    plan = _plan(importer_class(user=user), rows)
     role = active_role(user)
     batch = ImportBatch(
         kind=kind, original_name=clean_text(name)[:255], created_by=user,
@@ -45,6 +48,8 @@ def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
         row_count=plan.row_count, report=_report(importer_class, plan),
     )
     batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
+    if not isinstance(rows, Plan):
+        _keep_rows(batch.file, rows)
     batch.save()
     return batch
 
@@ -62,9 +67,11 @@ def _commit_or_reject(batch: ImportBatch, user) -> tuple[ImportBatch, bool]:
     importer_class = _importer_class(batch.kind)
     importer = importer_class(user=user)
     importer.change_reason = (_("Spreadsheet import no. %(number)s") % {"number": batch.pk})[:100]
-    with batch.file.open("rb") as handle:
-        data = handle.read()
-    plan = _validate(importer, data, batch.file.name)
+    rows = _kept_rows(batch.file)
+    if rows is None:
+        with batch.file.open("rb") as handle:
+            rows = _read(importer_class, handle.read(), batch.file.name)
+    plan = _plan(importer, rows)
     batch.report = _report(importer_class, plan)
     batch.row_count = plan.row_count
     if plan.problems:
@@ -115,12 +122,38 @@ def _importer_class(kind: str) -> type[Importer]:
     return importer_class
 
 
-def _validate(importer: Importer, data: bytes, name: str) -> Plan:
+def _read(importer_class: type[Importer], data: bytes, name: str):
+    """The file's rows, or a Plan holding the problems that refuse the whole file."""
     try:
-        rows = read_rows(io.BytesIO(data), headers=importer.headers, name=name)
+        return read_rows(io.BytesIO(data), headers=importer_class.headers, name=name)
     except SpreadsheetError as error:
         return Plan(problems=error.problems)
-    return importer.validate(rows)
+
+
+def _plan(importer: Importer, rows) -> Plan:
+    return rows if isinstance(rows, Plan) else importer.validate(rows)
+
+
+# The rows read at preview are kept beside the stored file, so that the commit checks them
+# against the database again without parsing the spreadsheet a second time (a 100,000-row
+# workbook takes longer to parse than to check).
+def _rows_name(stored) -> str:
+    return f"{stored.name}.rows.json.gz"
+
+
+def _keep_rows(stored, rows) -> None:
+    payload = gzip.compress(json.dumps(
+        [[row.number, row.values] for row in rows], ensure_ascii=False).encode(), compresslevel=3)
+    stored.storage.save(_rows_name(stored), ContentFile(payload))
+
+
+def _kept_rows(stored):
+    name = _rows_name(stored)
+    if not stored.storage.exists(name):
+        return None
+    with stored.storage.open(name, "rb") as handle:
+        data = json.loads(gzip.decompress(handle.read()))
+    return [Row(number, values) for number, values in data]
 
 
 def _counts(importer_class: type[Importer], counts: dict[str, int]) -> list[dict]:
