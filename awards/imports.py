@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from clusters.imports.base import (
     LOOKUP_CHUNK,
     Importer,
+    bulk_history_insert,
     OrganizationIndex,
     out_of_scope,
     register,
@@ -421,15 +422,13 @@ class AwardRecordImporter(Importer):
             person = Person(full_name=new.full_name, gender=new.gender,
                             birth_year=new.birth_year, position=new.position,
                             organization_id=new.organization_id)
+            # Every field was checked row by row in `validate` (lengths, years, choices), so
+            # full_clean() here would only repeat it for 100,000 objects.
             person.refresh_derived_fields()
-            person.full_clean(exclude=["organization"], validate_unique=False,
-                              validate_constraints=False)
             new.person = person
             people.append(person)
         Person.objects.bulk_create(people, batch_size=WRITE_CHUNK)
-        Person.history.bulk_history_create(people, batch_size=WRITE_CHUNK,
-                                           default_user=self.user,
-                                           default_change_reason=self.change_reason)
+        bulk_history_insert(Person, people, user=self.user, reason=self.change_reason)
         records = []
         for a in plan.actions:
             record = AwardRecord(
@@ -441,14 +440,9 @@ class AwardRecordImporter(Importer):
                 issuing_level=a.issuing_level, granting_level=a.granting_level,
             )
             record.refresh_derived_fields()
-            record.full_clean(exclude=["person", "organization", "organization_at_award",
-                                       "award_type"],
-                              validate_unique=False, validate_constraints=False)
             records.append(record)
         AwardRecord.objects.bulk_create(records, batch_size=WRITE_CHUNK)
-        AwardRecord.history.bulk_history_create(records, batch_size=WRITE_CHUNK,
-                                                default_user=self.user,
-                                                default_change_reason=self.change_reason)
+        bulk_history_insert(AwardRecord, records, user=self.user, reason=self.change_reason)
         return {"create": len(records), "new_people": len(people)}
 
 

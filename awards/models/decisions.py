@@ -167,4 +167,4 @@ class Certificate(models.Model):
         return self.code
 
     def get_absolute_url(self):
-        return reverse("awards:verify", args=[self.code])
+        return reverse("public:verify", args=[self.code])

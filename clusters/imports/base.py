@@ -258,3 +258,34 @@ def importers() -> dict[str, type[Importer]]:
 
 def importer_for(kind: str) -> type[Importer] | None:
     return importers().get(kind)
+
+
+def bulk_history_insert(model, objects, *, user, reason: str, chunk: int = 2000) -> None:
+    """The "+" history rows of objects just bulk-created, copied inside the database with
+    INSERT … SELECT: on a 100,000-row import, building the same rows as Django objects took as
+    long as writing the data itself. The historical table mirrors the model's columns
+    (django-simple-history), plus its own history_* columns."""
+    from django.db import connection
+    from django.utils import timezone
+
+    history = model.history.model
+    columns = [f.column for f in model._meta.concrete_fields]
+    mirrored = {f.column for f in history._meta.concrete_fields}
+    if not set(columns) <= mirrored:  # pragma: no cover - a model excluding fields from history
+        model.history.bulk_history_create(objects, default_user=user,
+                                          default_change_reason=reason)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    now = timezone.now()
+    ids = [obj.pk for obj in objects]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), chunk):
+            part = ids[start:start + chunk]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({names}, history_date, "
+                f"history_change_reason, history_type, history_user_id) "
+                f"SELECT {names}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                [now, reason, user.pk if user else None, *part])
