@@ -14,4 +14,6 @@ def shell(request):
             user.role_assignments.current().select_related("organization").order_by("id")
         ),
         "navigation": navigation_for(user),
+        # Lazy: one COUNT, only on pages whose frame shows the bell.
+        "unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -10,6 +10,17 @@ from clusters.permissions import can_import
 
 from . import permissions
 
+def _appraisal(name):
+    """A predicate of awards.selectors_appraisal, imported when first asked (no import cycle)."""
+
+    def allowed(user):
+        from awards import selectors_appraisal
+
+        return getattr(selectors_appraisal, name)(user)
+
+    return allowed
+
+
 NAVIGATION = [
     (_("Emulation"), [
         (_("Emulation clusters and blocs"), "clusters:group_list", lambda u: True),
@@ -18,7 +29,13 @@ NAVIGATION = [
     ]),
     (_("Awards"), [
         (_("Award registry"), "awards:registry_search", award_permissions.can_view_registry),
+        (_("Award decisions"), "awards:decision_list", award_permissions.can_view_registry),
         (_("Eligibility check"), "awards:eligibility", award_permissions.can_view_registry),
+        (_("Award cycles"), "awards:cycle_list", award_permissions.can_view_award_types),
+        (_("Nomination dossiers"), "awards:dossier_list", award_permissions.can_view_award_types),
+        (_("Appraise dossiers"), "awards:appraisal_queue", _appraisal("can_open_appraisal_queue")),
+        (_("Dossiers sent by member units"), "awards:member_dossier_queue",
+         _appraisal("can_open_member_queue")),
         (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),
         (_("Rule sets"), "awards:rule_set_list", award_permissions.can_view_rule_sets),
     ]),

@@ -148,3 +148,49 @@ def can_delegate_submission(user, organization) -> bool:
     from accounts.permissions import has_role
 
     return has_role(user, Role.UNIT_HEAD) and _role_at(user, organization)
+
+
+# --- decisions, proposals, revocations, base salary --------------------------------------------
+# Decisions are looked up in the user's scope first (awards.selectors_decisions; 404 outside it).
+
+
+def can_issue_decisions_for(user, organization) -> bool:
+    """Appraisers and administrators of the issuing body (central ones for the Alliance) draft,
+    issue and record its decisions."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+    from accounts.scoping import can_see_organization
+
+    return (has_role(user, Role.APPRAISER, Role.ADMIN)
+            and can_see_organization(user, organization))
+
+
+def can_draft_decision(user, cycle) -> bool:
+    """Appraisers and administrators of the cycle's organizing body."""
+    return can_issue_decisions_for(user, cycle.organizer)
+
+
+def can_view_decision(user, decision) -> bool:
+    """An issued decision is read by everyone who can see it; a draft only by its drafters."""
+    if decision.status == decision.Status.ISSUED:
+        return True
+    return can_issue_decisions_for(user, decision.issuer)
+
+
+def can_edit_decision(user, decision) -> bool:
+    return (decision.status == decision.Status.DRAFT
+            and can_issue_decisions_for(user, decision.issuer))
+
+
+def can_upload_decision_scan(user, decision) -> bool:
+    """The signed and stamped copy exists once the decision is issued (or recorded)."""
+    return (decision.status == decision.Status.ISSUED
+            and can_issue_decisions_for(user, decision.issuer))
+
+
+def can_view_base_salary(user) -> bool:
+    return sees_everything(user)
+
+
+def can_manage_base_salary(user) -> bool:
+    return is_central_admin(user)

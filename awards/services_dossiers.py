@@ -392,7 +392,10 @@ def dossier_submit(*, dossier: Dossier, by) -> Dossier:
             for r in result.reasons]
         nomination.verdict_rule_set = result.rule_set
         if nomination.status in (Nomination.Status.AGREED, Nomination.Status.DISAGREED):
-            nomination.status = Nomination.Status.PROPOSED  # a new round is appraised again
+            # A new round is appraised afresh; the previous opinion stays in the events.
+            nomination.status = Nomination.Status.PROPOSED
+            nomination.appraisal_comment = ""
+            nomination.appraised_by = nomination.appraised_at = None
         _history_user(nomination, by).save()
     before = dossier.status
     dossier.status, dossier.submitted_by, dossier.submitted_at = to, by, timezone.now()
@@ -466,7 +469,8 @@ def dossier_accept(*, dossier: Dossier, by) -> Dossier:
 @transaction.atomic
 def nomination_appraise(*, nomination: Nomination, agree: bool, comment: str = "",
                         by) -> Nomination:
-    dossier = nomination.dossier
+    # Read the dossier's state from the database, not from a possibly stale instance.
+    dossier = Dossier.objects.select_related("cycle").get(pk=nomination.dossier_id)
     if not permissions.can_appraise_dossier(by, dossier):
         raise PermissionDenied
     if dossier.status != Dossier.Status.SUBMITTED:
@@ -494,8 +498,9 @@ def dossier_mark_appraised(*, dossier: Dossier, by) -> Dossier:
     pending = dossier.nominations.filter(status=Nomination.Status.PROPOSED)
     if pending.exists():
         raise TransitionError(_("Give the appraisal opinion on every nomination first."),
-                              [n.candidate_name for n in pending.select_related(
-                                  "person", "organization")])
+                              ["%s (%s)" % (n.candidate_name, n.award_type.name)
+                               for n in pending.select_related("person", "organization",
+                                                               "award_type")])
     before, dossier.status = dossier.status, to
     _history_user(dossier, by).save()
     _event(dossier, by, "appraise", from_status=before, to_status=to)
@@ -518,6 +523,14 @@ def public_notice_record(*, nominations, channel: str, start_date: datetime.date
     for nomination in nominations:
         if not permissions.can_appraise_dossier(by, nomination.dossier):
             raise PermissionDenied
+    if len({n.dossier.cycle_id for n in nominations}) > 1:
+        raise ValidationError(_("Choose nominations of one cycle."))
+    for nomination in nominations:
+        if not nomination.award_type.public_notice_required:
+            raise ValidationError(_("%(award)s does not need a public notice.") % {
+                "award": nomination.award_type.name})
+        if nomination.dossier.status not in (Dossier.Status.SUBMITTED, Dossier.Status.APPRAISED):
+            raise ValidationError(_("Only nominations of a sent dossier are published."))
     channel = _text(channel, field="channel", limit=300, required=True)
     notice = PublicNotice(channel=channel, start_date=start_date, recorded_by=by)
     _history_user(notice, by).save()
@@ -531,7 +544,7 @@ def notice_ready_on(nomination: Nomination, *, book=None) -> datetime.date | Non
     need no notice are ready at once (today)."""
     from deadlines.calendar import add_working_days
 
-    from .selectors import rule_parameters
+    from .selectors import RuleSetMissing, rule_parameters
 
     if not nomination.award_type.public_notice_required:
         return timezone.localdate()
@@ -539,5 +552,42 @@ def notice_ready_on(nomination: Nomination, *, book=None) -> datetime.date | Non
     if not notices:
         return None
     start = min(notices)
-    days = rule_parameters(start, book=book)["public_notice_working_days"]
+    try:
+        days = rule_parameters(start, book=book)["public_notice_working_days"]
+    except RuleSetMissing:
+        return None  # no rule says how long: never ready on its own
     return add_working_days(start, days)
+
+
+# --- submission delegations --------------------------------------------------------------------
+
+from .models import SubmitDelegation  # noqa: E402
+
+
+@transaction.atomic
+def delegation_grant(*, organization: Organization, user, valid_until: datetime.date | None,
+                     by) -> SubmitDelegation:
+    """The unit head lets a user of the unit send its dossiers up (until `valid_until`, or
+    without end). Granting again to the same user changes the date. Audited (history)."""
+    if not permissions.can_delegate_submission(by, organization):
+        raise PermissionDenied
+    if user.pk == by.pk:
+        raise ValidationError({"user": _("You already send the unit's dossiers yourself.")})
+    works_here = RoleAssignment.objects.current().filter(organization=organization,
+                                                         user=user).exists()
+    if not works_here or not user.is_active:
+        raise ValidationError({"user": _("Choose a user who works in your unit.")})
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise ValidationError({"valid_until": _("The date cannot be in the past.")})
+    delegation = (SubmitDelegation.objects.filter(organization=organization, user=user).first()
+                  or SubmitDelegation(organization=organization, user=user, granted_by=by))
+    delegation.valid_until, delegation.granted_by = valid_until, by
+    _history_user(delegation, by).save()
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, delegation: SubmitDelegation, by) -> None:
+    if not permissions.can_delegate_submission(by, delegation.organization):
+        raise PermissionDenied
+    _history_user(delegation, by).delete()

@@ -52,3 +52,90 @@ urlpatterns += [
     path("so-khen-thuong/ky-luat/<int:pk>/xoa/", views_facts.discipline_delete,
          name="discipline_delete"),
 ]
+
+# Certificates of award records: full layout and variable text for pre-printed blanks.
+from . import views_certificates  # noqa: E402
+
+urlpatterns += [
+    path("so-khen-thuong/<int:pk>/giay-chung-nhan/", views_certificates.certificate_download,
+         name="certificate_download"),
+    path("so-khen-thuong/<int:pk>/in-tren-phoi/", views_certificates.certificate_blank_download,
+         name="certificate_blank_download"),
+]
+
+# Award cycles and the dossiers units build for them.
+from . import views_dossiers  # noqa: E402
+
+urlpatterns += [
+    path("dot-xet/", views_dossiers.cycle_list, name="cycle_list"),
+    path("dot-xet/them/", views_dossiers.cycle_create, name="cycle_create"),
+    path("dot-xet/<int:pk>/", views_dossiers.cycle_detail, name="cycle_detail"),
+    path("dot-xet/<int:pk>/sua/", views_dossiers.cycle_update, name="cycle_update"),
+    path("dot-xet/<int:pk>/trang-thai/", views_dossiers.cycle_set_status,
+         name="cycle_set_status"),
+    path("dot-xet/<int:pk>/gia-han/", views_dossiers.cycle_extend, name="cycle_extend"),
+    path("dot-xet/<int:pk>/lap-ho-so/", views_dossiers.dossier_create, name="dossier_create"),
+    path("ho-so/", views_dossiers.dossier_list, name="dossier_list"),
+    path("ho-so/<int:pk>/", views_dossiers.dossier_detail, name="dossier_detail"),
+    path("ho-so/<int:pk>/gui/", views_dossiers.dossier_submit, name="dossier_submit"),
+    path("ho-so/<int:pk>/tim-ung-vien/", views_dossiers.candidate_search,
+         name="candidate_search"),
+    path("ho-so/<int:pk>/de-nghi/them/", views_dossiers.nomination_create,
+         name="nomination_create"),
+    path("ho-so/de-nghi/<int:pk>/sua/", views_dossiers.nomination_update,
+         name="nomination_update"),
+    path("ho-so/de-nghi/<int:pk>/xoa/", views_dossiers.nomination_delete,
+         name="nomination_delete"),
+    path("ho-so/<int:pk>/tai-lieu/them/", views_dossiers.document_create,
+         name="document_create"),
+    path("ho-so/tai-lieu/<int:pk>/tai-ve/", views_dossiers.document_download,
+         name="document_download"),
+    path("ho-so/tai-lieu/<int:pk>/xoa/", views_dossiers.document_delete,
+         name="document_delete"),
+    path("ho-so/uy-quyen-gui/", views_dossiers.delegation_list, name="delegation_list"),
+    path("ho-so/uy-quyen-gui/<int:pk>/xoa/", views_dossiers.delegation_revoke,
+         name="delegation_revoke"),
+]
+
+# Decisions on awards, proposals to the competent body, revocations, the base salary.
+from . import views_decisions  # noqa: E402
+
+urlpatterns += [
+    path("quyet-dinh/", views_decisions.decision_list, name="decision_list"),
+    path("quyet-dinh/them/", views_decisions.decision_create, name="decision_create"),
+    path("quyet-dinh/<int:pk>/", views_decisions.decision_detail, name="decision_detail"),
+    path("quyet-dinh/<int:pk>/sua/", views_decisions.decision_update, name="decision_update"),
+    path("quyet-dinh/<int:pk>/ban-hanh/", views_decisions.decision_issue, name="decision_issue"),
+    path("quyet-dinh/<int:pk>/ban-du-thao.pdf", views_decisions.decision_pdf, name="decision_pdf"),
+    path("quyet-dinh/<int:pk>/tai-ve/", views_decisions.decision_download,
+         name="decision_download"),
+    path("quyet-dinh/<int:pk>/ban-da-ky/", views_decisions.decision_scan, name="decision_scan"),
+    path("quyet-dinh/<int:pk>/ghi-nhan-quyet-dinh/", views_decisions.external_decision_create,
+         name="external_decision_create"),
+    path("so-khen-thuong/<int:pk>/thu-hoi/", views_decisions.revocation_create,
+         name="revocation_create"),
+    path("muc-luong-co-so/", views_decisions.base_salary_list, name="base_salary_list"),
+]
+
+# Appraisal: the queues, the review of one dossier, public notice, importing nominations.
+from . import views_appraisal  # noqa: E402
+
+urlpatterns += [
+    path("tham-dinh/", views_appraisal.appraisal_queue, name="appraisal_queue"),
+    path("tham-dinh/don-vi-thanh-vien/", views_appraisal.member_dossier_queue,
+         name="member_dossier_queue"),
+    path("ho-so/<int:pk>/tham-dinh/", views_appraisal.dossier_appraisal, name="dossier_appraisal"),
+    path("ho-so/de-nghi/<int:pk>/y-kien/", views_appraisal.nomination_appraise,
+         name="nomination_appraise"),
+    path("ho-so/<int:pk>/tra-lai/", views_appraisal.dossier_return, name="dossier_return"),
+    path("ho-so/<int:pk>/tiep-nhan/", views_appraisal.dossier_accept, name="dossier_accept"),
+    path("ho-so/<int:pk>/hoan-thanh-tham-dinh/", views_appraisal.dossier_mark_appraised,
+         name="dossier_mark_appraised"),
+    path("dot-xet/<int:pk>/cong-khai/", views_appraisal.public_notice, name="public_notice"),
+    path("ho-so/<int:pk>/nhap-de-nghi/", views_appraisal.nomination_import,
+         name="nomination_import"),
+    path("ho-so/<int:pk>/nhap-de-nghi/<int:batch_pk>/", views_appraisal.nomination_import_preview,
+         name="nomination_import_preview"),
+    path("ho-so/nhap-de-nghi/mau-nhap.xlsx", views_appraisal.nomination_import_template,
+         name="nomination_import_template"),
+]

@@ -142,6 +142,9 @@ DEMO_USERS = [
     ("thutruong.hanoi", "Bùi Đức Thắng", Role.UNIT_HEAD, "LM-HA-NOI", []),
     ("cumtruong", "Ngô Thị Lan", Role.GROUP_LEADER, None, []),
     ("canbo.hue", "Hồ Thị Hương", Role.UNIT_STAFF, "LM-HUE", []),
+    ("canbo.htx", "Lương Thị Thảo", Role.UNIT_STAFF, "HTX-HA-NOI-001", []),
+    ("chunhiem.htx", "Đào Văn Tiến", Role.UNIT_HEAD, "HTX-HA-NOI-001", []),
+    ("chunhiem.htx2", "Phan Thị Yến", Role.UNIT_HEAD, "HTX-HA-NOI-002", []),
 ]
 
 
@@ -163,8 +166,10 @@ class DemoBuilder:
             self.build_structure()
         self.ensure_users()
         from awards.demo import build_award_history
+        from awards.demo_dossiers import build_dossier_demo
 
         build_award_history(stdout=self.out)
+        build_dossier_demo(stdout=self.out)
 
     def org(self, code, kind, name, short, parent, province=None, active_from=date(2000, 1, 1),
             tax=True):

@@ -227,6 +227,8 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast exchanges (worker control); kombu's default is ./control in the working dir.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None

@@ -21,3 +21,6 @@ urlpatterns = [
 handler403 = errors.permission_denied
 handler404 = errors.page_not_found
 handler500 = errors.server_error
+
+# Public verification of certificates, linked from their QR code (no login).
+urlpatterns += [path("xac-minh/", include("awards.urls_public"))]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_central_admin
+from clusters.views import paginate
 
 from . import services
 from .calendar import add_working_days
@@ -45,3 +46,21 @@ def holiday_delete(request, pk):
     services.holiday_delete(holiday=get_object_or_404(Holiday, pk=pk))
     messages.success(request, _("Holiday deleted."))
     return redirect("deadlines:holiday_list")
+
+
+@login_required
+def notification_list(request):
+    """The user's own notifications, newest first; nobody sees another user's."""
+    notes = request.user.notifications.order_by("-created_at", "-id")
+    return render(request, "deadlines/notification_list.html", {"page": paginate(request, notes)})
+
+
+@login_required
+@require_http_methods(["POST"])
+def notification_open(request, pk):
+    note = get_object_or_404(request.user.notifications, pk=pk)
+    services.notification_mark_read(notification=note)
+    # Only links inside the application are followed.
+    if note.url.startswith("/") and not note.url.startswith("//"):
+        return redirect(note.url)
+    return redirect("deadlines:notification_list")

@@ -85,9 +85,12 @@ def award_catalogue(transactional_db):
     from awards.models import AwardType
 
     if not AwardType.objects.exists():
-        seeding = importlib.import_module("awards.migrations.0002_seed_catalogue_and_rule_sets")
         with connection.schema_editor() as editor:
-            seeding.seed(apps, editor)
+            for module, function in (("0002_seed_catalogue_and_rule_sets", "seed"),
+                                     ("0005_eligibility_parameters", "add"),
+                                     ("0007_seed_notice_and_base_salary", "seed")):
+                seeding = importlib.import_module(f"awards.migrations.{module}")
+                getattr(seeding, function)(apps, editor)
 
 
 def test_an_administrator_fixes_a_bad_award_file_and_finds_the_records(page, live_server, world,
@@ -119,4 +122,170 @@ def test_an_administrator_fixes_a_bad_award_file_and_finds_the_records(page, liv
     table = page.locator("table").inner_text()
     assert "Nguyễn Thị Hoà" in table and "07/QĐ-HTX" in table and "15/01/2026" in table
     page.screenshot(path=str(ARTIFACTS / "registry-after-import.png"), full_page=True)
+    assert page.console_errors == []
+
+
+# --- issue 4: from a unit's dossier to a certificate anyone can verify -------------------------
+
+PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
+             b"/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+@pytest.fixture
+def giay_khen_cycle(world, award_catalogue):
+    """The Hà Nội alliance's Giấy khen cycle, open to its cooperative; two people of the
+    cooperative rated well in 2025; the cooperative's staff and head."""
+    import datetime
+
+    from accounts.models import Role
+    from accounts.tests.factories import user_with_role
+    from awards import services_dossiers
+    from awards.models import AnnualAssessment, AwardCycle, AwardType
+    from clusters.tests.factories import PersonFactory
+
+    cycle = services_dossiers.cycle_create(
+        organizer=world.hanoi, kind="merit", year=2025, title="Giấy khen năm 2025",
+        award_types=[AwardType.objects.get(code="GK")], submitters=[world.coop_hanoi],
+        deadline=datetime.date.today() + datetime.timedelta(days=30),
+        by=world.users.province_admin)
+    services_dossiers.cycle_set_status(cycle=cycle, status=AwardCycle.Status.OPEN,
+                                       by=world.users.province_admin)
+    for name in ("Trần Thị Bích", "Lê Văn Cường"):
+        person = PersonFactory(organization=world.coop_hanoi, full_name=name)
+        AnnualAssessment.objects.create(person=person, year=2025, rating="good",
+                                        months_worked=12, absence_days=0)
+    user_with_role(Role.UNIT_STAFF, world.coop_hanoi, username="canbo.htx")
+    user_with_role(Role.UNIT_HEAD, world.coop_hanoi, username="chunhiem.htx")
+    return cycle
+
+
+def upload(page, live_server, dossier_pk, kind, path, nomination=None):
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier_pk}/tai-lieu/them/")
+    page.locator("select[name=kind]").select_option(kind)
+    if nomination is not None:
+        page.locator("select[name=nomination]").select_option(str(nomination))
+    page.locator("input[name=file]").set_input_files(str(path))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def log_out(page, live_server):
+    page.context.clear_cookies()
+
+
+def test_a_dossier_goes_from_the_unit_to_a_verified_certificate(page, live_server, world,
+                                                                giay_khen_cycle, tmp_path):
+    import datetime
+
+    from awards.models import Certificate, Decision, Dossier, Nomination
+
+    report = tmp_path / "bao-cao.pdf"
+    report.write_bytes(PDF_BYTES)
+    # 1. The cooperative's staff build the dossier: two nominations and their documents.
+    log_in(page, live_server, "canbo.htx")
+    page.goto(f"{live_server.url}/khen-thuong/dot-xet/{giay_khen_cycle.pk}/lap-ho-so/")
+    page.get_by_role("button", name="Lập hồ sơ").click()
+    page.wait_for_load_state()
+    dossier = Dossier.objects.get(cycle=giay_khen_cycle, organization=world.coop_hanoi)
+    for name in ("Trần Thị Bích", "Lê Văn Cường"):
+        page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/")
+        form = page.locator(f"form[action='/khen-thuong/ho-so/{dossier.pk}/de-nghi/them/']")
+        form.locator("input[name=q]").fill(name.split()[-1])
+        form.locator("[data-typeahead-search]").click()
+        page.wait_for_load_state()
+        form = page.locator(f"form[action='/khen-thuong/ho-so/{dossier.pk}/de-nghi/them/']")
+        option = form.locator("select[name=candidate] option", has_text=name).first
+        form.locator("select[name=candidate]").select_option(option.get_attribute("value"))
+        form.locator("select[name=award_type]").select_option(label="Giấy khen")
+        form.locator("textarea[name=achievement_summary]").fill(
+            "Hoàn thành tốt nhiệm vụ năm 2025, tích cực trong phong trào thi đua.")
+        form.get_by_role("button", name="Thêm vào hồ sơ").click()
+        page.wait_for_load_state()
+    nominations = list(dossier.nominations.order_by("position"))
+    assert [n.candidate_name for n in nominations] == ["Trần Thị Bích", "Lê Văn Cường"]
+    body = page.locator("main").inner_text()
+    assert "Đủ điều kiện" in body
+    upload(page, live_server, dossier.pk, "submission", report)
+    upload(page, live_server, dossier.pk, "review_minutes", report)
+    for nomination in nominations:
+        upload(page, live_server, dossier.pk, "achievement_report", report, nomination.pk)
+    assert dossier.documents.count() == 4
+
+    # 2. The head sends it.
+    log_out(page, live_server)
+    log_in(page, live_server, "chunhiem.htx")
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/gui/")
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED
+
+    # 3. The alliance's appraiser returns it with a reason.
+    log_out(page, live_server)
+    log_in(page, live_server, "quantri.hanoi")
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/tra-lai/")
+    page.locator("textarea[name=reason]").fill("Bổ sung xác nhận của thủ trưởng vào báo cáo.")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.RETURNED
+
+    # 4. The staff read the reason, correct, and the head sends it again.
+    log_out(page, live_server)
+    log_in(page, live_server, "canbo.htx")
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/")
+    assert "Bổ sung xác nhận của thủ trưởng vào báo cáo." in page.locator("main").inner_text()
+    upload(page, live_server, dossier.pk, "other", report)
+    log_out(page, live_server)
+    log_in(page, live_server, "chunhiem.htx")
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/gui/")
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.SUBMITTED and dossier.round == 2
+
+    # 5. The appraiser agrees with each nomination and completes the appraisal.
+    log_out(page, live_server)
+    log_in(page, live_server, "quantri.hanoi")
+    for nomination in nominations:
+        page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/tham-dinh/")
+        card = page.locator(f"#nomination-{nomination.pk}")
+        card.locator(f"input[name=n{nomination.pk}-opinion][value=agree]").check()
+        card.get_by_role("button", name="Ghi nhận ý kiến").click()
+        page.wait_for_load_state()
+    page.goto(f"{live_server.url}/khen-thuong/ho-so/{dossier.pk}/hoan-thanh-tham-dinh/")
+    page.get_by_role("button", name="Hoàn thành thẩm định").click()
+    page.wait_for_load_state()
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.APPRAISED
+
+    # 6. A decision is drafted and issued.
+    page.goto(f"{live_server.url}/khen-thuong/quyet-dinh/them/?cycle={giay_khen_cycle.pk}&kind=grant")
+    page.locator("input[name=signer_name]").fill("Nguyễn Văn Hùng")
+    assert page.locator("input[name=place]").input_value() == "Hà Nội"  # the issuer's province
+    page.locator("input[name=date]").fill(datetime.date.today().strftime("%d/%m/%Y"))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    decision = Decision.objects.get(cycle=giay_khen_cycle)
+    assert decision.items.count() == 2
+    page.goto(f"{live_server.url}/khen-thuong/quyet-dinh/{decision.pk}/ban-hanh/")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(ARTIFACTS / "decision-issued.png"), full_page=True)
+    awarded = Nomination.objects.filter(dossier=dossier, status=Nomination.Status.AWARDED)
+    assert awarded.count() == 2
+    record = awarded.first().award_record
+    assert record.decision_number.startswith("01/QĐ-")
+
+    # 7. The certificate is printed; its QR page, opened by anyone, shows the award.
+    response = page.request.get(
+        f"{live_server.url}/khen-thuong/so-khen-thuong/{record.pk}/giay-chung-nhan/")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    code = Certificate.objects.get(record=record).code
+    log_out(page, live_server)
+    page.goto(f"{live_server.url}/xac-minh/{code}/")
+    text = page.locator("main").inner_text()
+    assert record.recipient_name in text and "Giấy khen" in text and record.decision_number in text
+    page.screenshot(path=str(ARTIFACTS / "certificate-verification.png"), full_page=True)
     assert page.console_errors == []

@@ -18,6 +18,8 @@ NOT_PROVINCIAL = {
     "awards:rule_set_detail": "quy định áp dụng dùng chung toàn hệ thống; chỉ vai trò trung ương xem (403)",
     "awards:rule_set_update": "quy định áp dụng dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
     "awards:rule_parameter_update": "tham số quy định dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "deadlines:notification_open": "thông báo riêng của từng người dùng; người khác nhận 404 (tests/…/test_notifications.py)",
+    "public:verify": "trang xác minh công khai theo mã in trên giấy chứng nhận, không theo id; chỉ hiện 4 thông tin",
 }
 
 
@@ -54,7 +56,21 @@ def hanoi_objects(world):
         "awards:discipline_create": {"pk": person.pk},
         "awards:discipline_update": {"pk": _hanoi_fact(world, person, "discipline").pk},
         "awards:discipline_delete": {"pk": _hanoi_fact(world, person, "discipline").pk},
+        "awards:certificate_download": {"pk": _hanoi_record(person).pk},
+        "awards:certificate_blank_download": {"pk": _hanoi_record(person).pk},
+        "awards:decision_detail": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_update": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_issue": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_pdf": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_download": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_scan": {"pk": _hanoi_decision(world).pk},
+        "awards:external_decision_create": {"pk": _hanoi_decision(world).pk},
+        "awards:revocation_create": {"pk": _hanoi_decision(world).items.get().nomination.award_record_id},
         **extra_objects(world),
+        # Award cycles and dossiers (awards/views_dossiers.py).
+        **__import__("awards.tests.test_dossier_pages", fromlist=["_"]).cross_province_objects(world),
+        # Appraisal, public notice, nomination import (awards/views_appraisal.py).
+        **__import__("awards.tests.test_appraisal", fromlist=["_"]).cross_province_objects(world),
     }
 
 
@@ -73,6 +89,22 @@ def _hanoi_fact(world, person, kind):
     return DisciplineRecord.objects.get_or_create(
         person=person, organization=world.coop_hanoi, level=1,
         effective_from=datetime.date(2024, 3, 1))[0]
+
+
+def _hanoi_record(person):
+    """A Hà Nội person's award record (one), whose certificate is printed."""
+    from awards.models import AwardRecord
+    from awards.tests.factories import award_record
+
+    return AwardRecord.objects.filter(person=person).first() or award_record(person=person)
+
+
+def _hanoi_decision(world):
+    """A decision of the Hà Nội alliance (issued, one Giấy khen for a Hà Nội cooperative)."""
+    from awards.models import Decision
+    from awards.tests.test_decisions import hanoi_decision
+
+    return Decision.objects.filter(issuer=world.hanoi).first() or hanoi_decision(world)
 
 
 def extra_objects(world):

@@ -152,18 +152,73 @@ PAGES = [
     (person_awards_url, make_person_awards),
     (eligibility_url, make_person_facts),
     ("/khen-thuong/xet-dieu-kien/?q=nguyen+van+tim&kind=person", make_named_people),
+    ("/khen-thuong/dot-xet/", __import__("awards.tests.test_dossier_pages", fromlist=["_"]).make_cycles),
+    ("/khen-thuong/ho-so/", __import__("awards.tests.test_dossier_pages", fromlist=["_"]).make_dossiers),
+    (__import__("awards.tests.test_dossier_pages", fromlist=["_"]).dossier_page_url,
+     __import__("awards.tests.test_dossier_pages", fromlist=["_"]).make_nominations),
+    ("/khen-thuong/tham-dinh/", __import__("awards.tests.test_appraisal", fromlist=["_"]).make_queue),
+    (__import__("awards.tests.test_appraisal", fromlist=["_"]).review_page_url,
+     __import__("awards.tests.test_appraisal", fromlist=["_"]).make_review_nominations),
 ]
 
 
 @pytest.mark.parametrize("url, make", PAGES, ids=[
     "organizations", "people", "users", "groups", "holidays", "organization_detail",
     "group_history", "dashboard", "award_registry", "organization_awards", "person_awards",
-    "eligibility", "eligibility_search"])
+    "eligibility", "eligibility_search", "award_cycles", "dossiers", "dossier_page",
+    "appraisal_queue", "appraisal_page"])
 def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url
     client.get(target)  # warm caches that are filled once per process (content types, …)
+    with_two = count_queries(client, target)
+
+    make(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
+
+
+# --- decisions on awards (awards.views_decisions) ----------------------------------------------
+
+
+def make_decisions(world, n):
+    from awards.tests.test_decisions import make_decision
+
+    for _ in range(n):
+        make_decision(world, n=1, by=world.users.admin)
+
+
+def make_decision_items(world, n):
+    from awards.models import Decision, DecisionItem
+    from awards.tests.test_decisions import agreed, make_decision
+
+    decision = Decision.objects.filter(title="Quyết định nhiều dòng").first()
+    if decision is None:
+        decision = make_decision(world, n=0, by=world.users.admin, title="Quyết định nhiều dòng")
+    dossier = decision.cycle.dossiers.get()
+    start = decision.items.count()
+    for i, nomination in enumerate(agreed(world, dossier, code="LDTT", n=n)):
+        DecisionItem.objects.create(decision=decision, nomination=nomination, position=start + i,
+                                    multiplier="0.3", amount=702_000)
+
+
+def decision_detail_url(world):
+    from awards.models import Decision
+
+    return f"/khen-thuong/quyet-dinh/{Decision.objects.get(title='Quyết định nhiều dòng').pk}/"
+
+
+@pytest.mark.parametrize("url, make", [
+    ("/khen-thuong/quyet-dinh/", make_decisions),
+    (decision_detail_url, make_decision_items),
+], ids=["decision_list", "decision_detail"])
+def test_decision_pages_issue_a_constant_number_of_queries(world, client, url, make):
+    client.force_login(world.users.admin)
+    make(world, 2)
+    target = url(world) if callable(url) else url
+    client.get(target)
     with_two = count_queries(client, target)
 
     make(world, 18)

@@ -65,25 +65,25 @@ class Decision(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     symbol = models.CharField(_("symbol"), max_length=40,
-                              help_text=_("For example QĐ-LMHTXVN or TTr-LMHTXVN."))
+                              help_text=_("The document type and the issuer’s abbreviation, as written after the number."))
     external_number = models.CharField(
         _("number and symbol of the competent body's decision"), max_length=60, blank=True,
-        help_text=_("For example 123/QĐ-TTg."))
+        help_text=_("For example: 123/QD-TTg, as written on the decision."))
     issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=100, default="Hà Nội")
-    title = models.CharField(_("summary (trích yếu)"), max_length=400)
+    title = models.CharField(_("summary"), max_length=400)
     legal_bases = models.TextField(_("legal bases"), max_length=4000)
     body = models.TextField(_("articles"), max_length=8000, blank=True)
-    recipients = models.TextField(_("recipients (nơi nhận)"), max_length=2000, blank=True)
+    recipients = models.TextField(_("recipients"), max_length=2000, blank=True)
     signer_name = models.CharField(_("signed by"), max_length=120)
     signer_title = models.CharField(_("title of the signer"), max_length=120,
-                                    help_text=_("For example PHÓ CHỦ TỊCH."))
+                                    help_text=_("For example: the deputy chairman’s title, in capitals."))
     authority = models.CharField(_("signing authority"), max_length=5,
                                  choices=Authority.choices, blank=True)
     authority_title = models.CharField(
         _("title signed for"), max_length=120, blank=True,
-        help_text=_("With KT./TM./TL./TUQ.: for example CHỦ TỊCH or BAN CHẤP HÀNH."))
+        help_text=_("With KT./TM./TL./TUQ.: the title or body signed for, in capitals."))
     scanned_copy = models.FileField(_("signed and stamped copy"), upload_to="decisions/",
                                     blank=True, max_length=200)
     revoked_record = models.ForeignKey(AwardRecord, on_delete=models.PROTECT, null=True,

@@ -261,9 +261,9 @@ class DossierDocument(models.Model):
     thành tích…) or an attachment of one nomination."""
 
     class Kind(models.TextChoices):
-        SUBMISSION = "submission", _("Submission (tờ trình)")
-        REVIEW_MINUTES = "review_minutes", _("Minutes of the emulation review (biên bản bình xét)")
-        ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report (báo cáo thành tích)")
+        SUBMISSION = "submission", _("Submission")
+        REVIEW_MINUTES = "review_minutes", _("Minutes of the emulation review")
+        ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
         INITIATIVE_CERTIFICATE = "initiative_certificate", _(
             "Certificate of the initiative or research work")
         OTHER = "other", _("Other document")
