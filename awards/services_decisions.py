@@ -445,6 +445,17 @@ def _confer(decision: Decision, items: list[DecisionItem], by) -> list[AwardReco
                to_status=to, reason=reason)
         records.append(record)
         dossiers.setdefault(nomination.dossier_id, [nomination.dossier, 0])[1] += 1
+        # The cooperative's own nomination, forwarded by its alliance, is awarded too, so the
+        # cooperative sees the outcome in its dossier and is told.
+        source = nomination.source
+        while source is not None and source.status == Nomination.Status.FORWARDED:
+            before = source.status
+            source.status = target(NOMINATION_TRANSITIONS, "award", before)
+            _history_user(source, by).save(update_fields=["status"])
+            _event(source.dossier, by, "award", nomination=source, from_status=before,
+                   to_status=source.status, reason=reason)
+            dossiers.setdefault(source.dossier_id, [source.dossier, 0])[1] += 1
+            source = source.source
     url = reverse("awards:decision_detail", args=[decision.pk])
     for dossier, count in dossiers.values():
         _decide_dossier_if_complete(dossier, by)

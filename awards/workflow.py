@@ -25,8 +25,9 @@ NOMINATION_TRANSITIONS = {
     "forward": ({N.PROPOSED}, N.FORWARDED, False),
     "agree": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.AGREED, False),
     "disagree": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.DISAGREED, True),
-    "award": ({N.AGREED}, N.AWARDED, False),
-    "not_award": ({N.AGREED, N.DISAGREED}, N.NOT_AWARDED, True),
+    # A forwarded nomination follows the outcome of the copy its alliance sent up.
+    "award": ({N.AGREED, N.FORWARDED}, N.AWARDED, False),
+    "not_award": ({N.AGREED, N.DISAGREED, N.FORWARDED}, N.NOT_AWARDED, True),
     "withdraw": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.WITHDRAWN, True),
 }
 

@@ -472,3 +472,40 @@ def test_a_public_notice_refuses_bad_input(world, submitted, nominations, channe
     else:
         assert refused.value.messages == [message]
     assert snapshot(submitted) == before
+
+
+def test_a_forwarded_nomination_follows_the_award_of_its_alliances_copy(world, member_submitted):
+    """The cooperative's own nomination is marked awarded when the decision on the copy its
+    alliance sent up is issued, and the cooperative is told."""
+    from awards import services_decisions
+    from deadlines.models import Notification
+
+    services.dossier_accept(dossier=member_submitted, by=world.users.staff)
+    upper = Dossier.objects.get(cycle=member_submitted.cycle, organization=world.hanoi)
+    for document in member_submitted.documents.filter(nomination__isnull=True):
+        services.document_add(dossier=upper, kind=document.kind, upload=pdf(), by=world.users.staff)
+    for copy in upper.nominations.all():
+        services.document_add(dossier=upper, kind="achievement_report", upload=pdf(),
+                              nomination=copy, by=world.users.staff)
+    services.dossier_submit(dossier=upper, by=world.users.head)
+    copy = upper.nominations.get()
+    services.nomination_appraise(nomination=copy, agree=True, by=world.users.appraiser)
+    fields = services_decisions.decision_prefill(kind="grant", issuer=world.central,
+                                                 cycle=upper.cycle)
+    fields.update(date=today(), signer_name="Nguyễn Văn Hùng", place="Hà Nội")
+    decision = services_decisions.decision_create(kind="grant", cycle=upper.cycle,
+                                                  nominations=[copy], by=world.users.appraiser,
+                                                  **fields)
+    services_decisions.decision_issue(decision=decision, by=world.users.appraiser)
+
+    original = member_submitted.nominations.get()
+    copy.refresh_from_db()
+    assert copy.status == Nomination.Status.AWARDED and copy.award_record is not None
+    assert original.status == Nomination.Status.AWARDED
+    assert DossierEvent.objects.filter(dossier=member_submitted, nomination=original,
+                                       action="award").exists()
+    told = set(Notification.objects.filter(text__contains=decision.number_and_symbol)
+               .values_list("user_id", flat=True))
+    cooperative = set(member_submitted.organization.role_assignments.values_list("user_id",
+                                                                                 flat=True))
+    assert told & cooperative
