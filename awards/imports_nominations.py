@@ -301,7 +301,7 @@ def nomination_import_preview(*, dossier: Dossier, uploaded_file, user) -> Impor
 @transaction.atomic
 def _commit_or_reject(batch: ImportBatch, dossier: Dossier, user) -> tuple[ImportBatch, bool]:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    dossier = Dossier.objects.select_for_update().select_related(
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
         "cycle", "organization").get(pk=dossier.pk)
     _check_dossier(dossier, user)
     if batch.status == ImportBatch.Status.COMMITTED:

@@ -379,7 +379,7 @@ def _locked_items(decision: Decision) -> list[DecisionItem]:
 def decision_issue(*, decision: Decision, by) -> Decision:
     """Issue a draft decision, proposal or revocation: number, cash, award records (decisions),
     revoked record (revocations). Nothing changes when a check fails."""
-    decision = (Decision.objects.select_for_update().select_related("issuer", "cycle")
+    decision = (Decision.objects.select_for_update(of=("self",)).select_related("issuer", "cycle")
                 .get(pk=decision.pk))
     _require_issuer(by, decision.issuer)
     if decision.status != Decision.Status.DRAFT:
