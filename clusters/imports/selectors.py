@@ -8,7 +8,11 @@ from ..models import ImportBatch
 
 
 def batches_for(user):
-    batches = ImportBatch.objects.select_related("created_by")
+    """Batches of the generic import pages. Kinds with a page of their own (a dossier's
+    nomination list) are not listed or opened here."""
+    from .base import importers
+
+    batches = ImportBatch.objects.select_related("created_by").filter(kind__in=list(importers()))
     return batches if is_central_admin(user) else batches.filter(created_by=user)
 
 

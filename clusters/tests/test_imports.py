@@ -839,3 +839,16 @@ def test_unknown_kind_is_refused(world):
 
 def test_provinces_come_from_the_reference_data(db):
     assert Province.objects.filter(valid_to__isnull=True).count() == 34
+
+
+def test_batches_of_a_dossier_import_stay_off_the_generic_import_pages(world, client):
+    """A dossier's nomination list has its own import page; the generic one neither lists nor
+    opens its batches (it cannot import them)."""
+    from clusters.models import ImportBatch
+
+    batch = ImportBatch.objects.create(kind="nominations", original_name="de-nghi.xlsx",
+                                       created_by=world.users.admin, status="previewed",
+                                       row_count=1, report={})
+    client.force_login(world.users.admin)
+    assert "de-nghi.xlsx" not in client.get("/nhap-du-lieu/").content.decode()
+    assert client.get(f"/nhap-du-lieu/{batch.pk}/").status_code == 404
