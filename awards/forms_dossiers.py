@@ -7,15 +7,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleAssignment
-from accounts.scoping import scope_q
 from clusters.models import Organization, Person
-from clusters.text import clean_text, fold
+from clusters.text import clean_text
 
+from . import selectors
 from .models import AwardCycle, AwardRecord, AwardType, Dossier, DossierDocument
 from .models.facts import MAX_YEAR, MIN_YEAR
 from .services_dossiers import MAX_SUMMARY
 
-CANDIDATE_LIMIT = 20
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_MESSAGE = _("Enter a date as dd/mm/yyyy, for example 31/12/2025.")
 YEAR_MESSAGE = _("Enter a year between 1945 and 2100.")
@@ -162,30 +161,13 @@ class DossierFilterForm(Form):
 
 
 def candidate_querysets(user, dossier: Dossier):
-    """The people and collectives the user may see inside the dossier's organization: who the
-    unit may nominate."""
-    path = dossier.organization.path
-    people = (Person.objects.filter(scope_q(user, "organization"),
-                                    organization__path__startswith=path)
-              .select_related("organization").order_by("sort_key", "id"))
-    organizations = (Organization.objects.filter(scope_q(user), path__startswith=path,
-                                                 merged_into__isnull=True)
-                     .order_by("sort_key", "id"))
-    return people, organizations
+    """Whom the unit may nominate: what the user sees inside the dossier's organization."""
+    return selectors.candidate_querysets(user, dossier.organization, active_only=True)
 
 
 def find_candidates(user, dossier: Dossier, text: str, kind: str) -> list:
-    """At most CANDIDATE_LIMIT matches, ignoring case and diacritics ("nguyen van duc")."""
-    folded = fold(text or "")
-    if not folded:
-        return []
-    people, organizations = candidate_querysets(user, dossier)
-    if kind == "organization":
-        found = organizations.filter(Q(search_text__contains=folded)
-                                     | Q(code=clean_text(text).upper()))
-    else:
-        found = people.filter(search_text__contains=folded)
-    return list(found[:CANDIDATE_LIMIT])
+    return selectors.candidate_search(user, text, kind, within=dossier.organization,
+                                      active_only=True)
 
 
 def candidate_label(candidate) -> str:

@@ -234,20 +234,33 @@ def default_achievement_year(today: datetime.date | None = None) -> int:
     return (today or datetime.date.today()).year - 1
 
 
-def eligibility_candidates(user, text: str, kind: str) -> list:
-    """People or collectives the user may see whose name (or code) matches, for picking a
-    candidate on the eligibility page. At most CANDIDATE_SEARCH_LIMIT, in Vietnamese order."""
-    folded = fold(text)
+def candidate_querysets(user, within: Organization | None = None, *, active_only=False):
+    """The people and collectives the user may see (inside `within`, when given), in
+    Vietnamese order: whom the eligibility page checks and a dossier may nominate."""
+    people = Person.objects.filter(scope_q(user, "organization")).select_related("organization")
+    organizations = Organization.objects.filter(scope_q(user)).select_related("parent")
+    if within is not None:
+        people = people.filter(organization__path__startswith=within.path)
+        organizations = organizations.filter(path__startswith=within.path)
+    if active_only:
+        organizations = organizations.filter(merged_into__isnull=True)
+    return people.order_by("sort_key", "id"), organizations.order_by("sort_key", "id")
+
+
+def candidate_search(user, text: str, kind: str, *, within: Organization | None = None,
+                     active_only=False) -> list:
+    """People (kind "person") or collectives whose name matches ignoring case, diacritics and
+    accent placement, or whose code is `text`; at most CANDIDATE_SEARCH_LIMIT."""
+    folded = fold(text or "")
     if not folded:
         return []
+    people, organizations = candidate_querysets(user, within, active_only=active_only)
     if kind == "organization":
-        qs = (Organization.objects.filter(scope_q(user))
-              .filter(Q(search_text__contains=folded) | Q(code=text.strip().upper()))
-              .select_related("parent").order_by("sort_key", "id"))
+        found = organizations.filter(Q(search_text__contains=folded)
+                                     | Q(code=clean_text(text).upper()))
     else:
-        qs = (Person.objects.filter(scope_q(user, "organization"), search_text__contains=folded)
-              .select_related("organization").order_by("sort_key", "id"))
-    return list(qs[:CANDIDATE_SEARCH_LIMIT])
+        found = people.filter(search_text__contains=folded)
+    return list(found[:CANDIDATE_SEARCH_LIMIT])
 
 
 def award_types_for(candidate_is_individual: bool) -> list[AwardType]:

@@ -33,7 +33,7 @@ def eligibility(request):
         candidate = Candidate(
             organization=get_organization_for_user(request.user, data["organization"]))
     if candidate is None:
-        context["found"] = selectors.eligibility_candidates(request.user, data["q"],
+        context["found"] = selectors.candidate_search(request.user, data["q"],
                                                             data["kind"] or "person")
         context["searched"] = bool(data["q"])
         return render(request, "awards/eligibility.html", context)
