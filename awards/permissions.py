@@ -194,3 +194,83 @@ def can_view_base_salary(user) -> bool:
 
 def can_manage_base_salary(user) -> bool:
     return is_central_admin(user)
+
+
+# --- the council -------------------------------------------------------------------------------
+# Councils and meetings are looked up through awards.selectors_council (404 for a user who is
+# neither a preparer in the council's organization nor a member of the council).
+
+
+def can_manage_council(user, council) -> bool:
+    """Administrators of the council's organization set up terms and members (central
+    administrators for every council)."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+
+    return has_role(user, Role.ADMIN) and (sees_everything(user)
+                                            or _role_at(user, council.organization))
+
+
+def can_prepare_meetings(user, council) -> bool:
+    """The standing office prepares meetings: administrators and appraisers of the council's
+    organization (central ones for the Alliance's council)."""
+    from accounts.models import Role
+    from accounts.permissions import has_role
+
+    if not has_role(user, Role.ADMIN, Role.APPRAISER):
+        return False
+    if council.organization.is_central:
+        return sees_everything(user)
+    return _role_at(user, council.organization)
+
+
+def council_seat(user, meeting):
+    """The user's seat in the meeting's term on the meeting day, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = getattr(meeting, "_seats", None)
+    if cache is None:
+        cache = meeting._seats = {}
+    if user.pk not in cache:
+        from .models import CouncilMember
+
+        cache[user.pk] = (CouncilMember.objects.filter(term_id=meeting.term_id, user=user)
+                          .filter(valid_from__lte=meeting.date)
+                          .exclude(valid_to__lt=meeting.date).order_by("-valid_from").first())
+    return cache[user.pk]
+
+
+def can_view_meeting(user, meeting) -> bool:
+    return can_prepare_meetings(user, meeting.council) or council_seat(user, meeting) is not None
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    """The agenda and the meeting's details change only while it is in preparation."""
+    return meeting.status == meeting.Status.DRAFT and can_prepare_meetings(user, meeting.council)
+
+
+def can_record_attendance(user, meeting) -> bool:
+    """The secretary of the meeting, or the office that prepares it, before voting closes."""
+    if meeting.status == meeting.Status.CLOSED:
+        return False
+    seat = council_seat(user, meeting)
+    return (seat is not None and seat.pk == meeting.secretary_id) or can_prepare_meetings(
+        user, meeting.council)
+
+
+def can_preside(user, meeting) -> bool:
+    """Only the member presiding the meeting opens and closes the vote."""
+    seat = council_seat(user, meeting)
+    return seat is not None and seat.pk == meeting.chair_id
+
+
+def can_vote(user, meeting) -> bool:
+    """A voting member of the term, serving on the meeting day, while voting is open. Whether
+    they are present and have not voted yet is checked by the service with its message."""
+    seat = council_seat(user, meeting)
+    return meeting.status == meeting.Status.OPEN and seat is not None and seat.votes
+
+
+def can_view_results(user, meeting) -> bool:
+    """No result, not even a partial count, before the vote closes (quality-targets S7)."""
+    return meeting.status == meeting.Status.CLOSED and can_view_meeting(user, meeting)

@@ -85,12 +85,12 @@ def nominations_ready_for_decision(cycle, *, kind: str = Decision.Kind.GRANT,
     body) may list: agreed by the appraisal in a sent dossier, not yet awarded, and not listed in
     another decision of the same kind that is still a draft or (for a proposal) already sent.
 
-    Today these are the agreed nominations of awards that need no council vote; nominations
-    passed by the council join them when the council's step exists (add them here)."""
+    These are the agreed nominations of awards that need no council vote, and those the
+    council approved (awards.services_council)."""
     nominations = Nomination.objects.filter(
-        dossier__cycle=cycle, dossier__status__in=DECIDABLE_DOSSIERS,
-        status=Nomination.Status.AGREED, award_record__isnull=True,
-        award_type__council_vote_required=False)
+        Q(status=Nomination.Status.AGREED, award_type__council_vote_required=False)
+        | Q(status=Nomination.Status.PASSED),
+        dossier__cycle=cycle, dossier__status__in=DECIDABLE_DOSSIERS, award_record__isnull=True)
     if kind == Decision.Kind.PROPOSAL:
         nominations = nominations.filter(award_type__granting_level__in=PROPOSED_LEVELS)
         busy = DecisionItem.objects.filter(nomination=OuterRef("pk"),
@@ -110,7 +110,8 @@ def nominations_ready_for_decision(cycle, *, kind: str = Decision.Kind.GRANT,
 def nominations_awaiting_external_decision(proposal: Decision):
     """The nominations of an issued proposal that the competent body has not decided yet."""
     return (Nomination.objects.filter(decision_items__decision=proposal,
-                                      status=Nomination.Status.AGREED,
+                                      status__in=[Nomination.Status.AGREED,
+                                                  Nomination.Status.PASSED],
                                       award_record__isnull=True)
             .select_related(*NOMINATION_RELATED)
             .order_by("award_type__display_order", "position", "id"))

@@ -25,9 +25,12 @@ NOMINATION_TRANSITIONS = {
     "forward": ({N.PROPOSED}, N.FORWARDED, False),
     "agree": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.AGREED, False),
     "disagree": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.DISAGREED, True),
+    # The council's vote on an agreed nomination of an award it votes on (services_council).
+    "council_pass": ({N.AGREED}, N.PASSED, False),
+    "council_reject": ({N.AGREED}, N.REJECTED, True),
     # A forwarded nomination follows the outcome of the copy its alliance sent up.
-    "award": ({N.AGREED, N.FORWARDED}, N.AWARDED, False),
-    "not_award": ({N.AGREED, N.DISAGREED, N.FORWARDED}, N.NOT_AWARDED, True),
+    "award": ({N.AGREED, N.PASSED, N.FORWARDED}, N.AWARDED, False),
+    "not_award": ({N.AGREED, N.DISAGREED, N.PASSED, N.FORWARDED}, N.NOT_AWARDED, True),
     "withdraw": ({N.PROPOSED, N.AGREED, N.DISAGREED}, N.WITHDRAWN, True),
 }
 
@@ -42,6 +45,8 @@ ACTION_LABELS = {
     "forward": _("Forwarded"),
     "agree": _("Appraisal agrees"),
     "disagree": _("Appraisal disagrees"),
+    "council_pass": _("Approved by the council"),
+    "council_reject": _("Not approved by the council"),
     "award": _("Awarded"),
     "not_award": _("Not awarded"),
     "withdraw": _("Withdrawn"),

@@ -10,6 +10,16 @@ NOT_AUDITED: dict[str, str] = {
     "awards.DecisionItem": "written with its decision; an issued decision is frozen",
     "awards.Certificate": "a code for an award record, never edited",
     "deadlines.Notification": "a message to a user; only its read time changes",
+    # The council (quality-targets S7, S10): the meeting, its attendance, terms and seats are
+    # audited; the votes are not, so that no history row can tie a member to a choice.
+    "awards.MeetingEvent": "it is itself the log of a meeting's steps, written once",
+    "awards.AgendaItem": "added and removed through MeetingEvent; its counts are written once "
+                         "at the close and recomputable from the ballots",
+    "awards.Recusal": "automatic ones follow the seats; declared ones are in MeetingEvent",
+    "awards.BallotParticipation": "secret ballot: only that a member voted, written once",
+    "awards.Ballot": "secret ballot: its contents must never reach an audit table",
+    "awards.OpenVote": "a named vote written once with the ballot; never changed",
+    "awards.BallotDraft": "a member's unsent choices on open items, replaced until they vote",
 }
 
 

@@ -14,3 +14,7 @@ from .dossiers import (  # noqa: F401
     SubmitDelegation,
 )
 from .decisions import BaseSalary, Certificate, Decision, DecisionItem  # noqa: F401
+from .council import (  # noqa: F401
+    AgendaItem, Attendance, Ballot, BallotDraft, BallotParticipation, Choice, Council,
+    CouncilMeeting, CouncilMember, CouncilTerm, MeetingEvent, OpenVote, Recusal,
+)

@@ -166,6 +166,9 @@ class Nomination(models.Model):
         FORWARDED = "forwarded", _("Forwarded")
         AGREED = "agreed", _("Appraisal agrees")
         DISAGREED = "disagreed", _("Appraisal disagrees")
+        # The council's vote, for awards it votes on (awards.services_council).
+        PASSED = "passed", _("Approved by the council")
+        REJECTED = "rejected", _("Not approved by the council")
         AWARDED = "awarded", _("Awarded")
         NOT_AWARDED = "not_awarded", _("Not awarded")
         WITHDRAWN = "withdrawn", _("Withdrawn")

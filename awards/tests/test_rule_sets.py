@@ -51,7 +51,10 @@ def test_parameters_are_typed():
     assert params["thematic_awards_count_for_prerequisites"] is False
     assert params["merged_org_titles_count_for_successor"] is False
     assert params["emulation_registration_required"] is False
-    assert params["council_vote_denominator"] == "total_members"
+    # Unverified since 2024: the members entitled to vote on the item (issue 5); the 2017 rule
+    # (Decree 91/2017 Art. 45.8, verified) counts all members.
+    assert params["council_vote_denominator"] == "entitled_members"
+    assert rule_parameters(D(2020, 1, 1))["council_vote_denominator"] == "total_members"
 
 
 @pytest.mark.parametrize("day, enabled, initiative, share", [
@@ -231,7 +234,7 @@ def test_the_change_log_shows_old_and_new_values(world):
     services.rule_parameter_set_value(parameter=parameter, value="3", verified=True,
                                       by=world.users.admin)
 
-    log = rule_set_change_log(rule_set)
+    log = [e for e in rule_set_change_log(rule_set) if e["what"] == parameter.label]
 
     assert [(e["what"], e["old"], e["new"], e["who"]) for e in log] == [
         (parameter.label, "2", "3", world.users.admin),
@@ -252,5 +255,6 @@ def test_display_values_are_vietnamese():
     params = rule_parameters(D(2025, 7, 1))
 
     assert params.parameter("cash_multiplier_ldtt").display_value == "0,3"
-    assert params.parameter("council_vote_denominator").display_value == "Tổng số thành viên Hội đồng"
+    assert params.parameter("council_vote_denominator").display_value == (
+        "Số thành viên được biểu quyết nội dung (trừ người không tham gia biểu quyết do liên quan)")
     assert params.parameter("cstdcs_quota_enabled").kind == RuleParameter.Kind.BOOLEAN
