@@ -186,7 +186,11 @@ def _check_draft(decision: Decision) -> None:
 
 
 def _nomination_problem(nomination: Nomination) -> str:
-    if nomination.status != Nomination.Status.AGREED:
+    if nomination.status == Nomination.Status.AGREED and nomination.award_type.council_vote_required:
+        return _("%(name)s (%(award)s) cannot be decided yet: the council has not approved "
+                 "the nomination.") % {"name": nomination.candidate_name,
+                                       "award": nomination.award_type.name}
+    if nomination.status not in (Nomination.Status.AGREED, Nomination.Status.PASSED):
         return _("%(name)s (%(award)s) cannot be decided: the nomination is “%(status)s”, not "
                  "agreed by the appraisal.") % {
             "name": nomination.candidate_name, "award": nomination.award_type.name,
@@ -302,12 +306,19 @@ def _refresh_cash(decision: Decision) -> list[DecisionItem]:
 
 @transaction.atomic
 def decision_delete(*, decision: Decision, by) -> None:
-    """Drop a draft (issued decisions stay)."""
+    """Delete a draft decision, proposal or revocation; issued ones stay for ever.
+
+    Allowed to whoever may edit the draft (the issuer's appraisers and administrators). The
+    draft's history gets a last row naming who deleted it and how many nominations it listed;
+    those nominations are free again for another decision (nominations_ready_for_decision)."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _require_issuer(by, decision.issuer)
     if decision.status != Decision.Status.DRAFT:
         raise TransitionError(_("An issued decision cannot be deleted."))
+    count = decision.items.count()
     decision.items.all().delete()
+    decision._change_reason = _("Draft deleted (%(count)s nominations listed)") % {
+        "count": count}
     _history_user(decision, by).delete()
 
 
@@ -471,7 +482,8 @@ def _decide_dossier_if_complete(dossier: Dossier, by) -> None:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     open_ = (dossier.nominations.exclude(status__in=[Nomination.Status.WITHDRAWN,
                                                      Nomination.Status.AWARDED,
-                                                     Nomination.Status.NOT_AWARDED]))
+                                                     Nomination.Status.NOT_AWARDED,
+                                                     Nomination.Status.REJECTED]))
     if open_.exists() or dossier.status == Dossier.Status.DECIDED:
         return
     if dossier.status == Dossier.Status.SUBMITTED:

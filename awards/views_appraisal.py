@@ -26,7 +26,10 @@ from .forms_appraisal import (
     NominationImportForm, OpinionForm, PublicNoticeForm, QueueFilterForm, ReturnForm,
 )
 from .models import Dossier, Nomination
-from .selectors_dossiers import get_cycle_for_user, get_dossier_for_user
+from .selectors_dossiers import (
+    get_cycle_for_user, get_dossier_for_user, key_reasons, nomination_page_number,
+    nomination_url, nominations_page,
+)
 from .workflow import ACTION_LABELS, TransitionError
 
 PAGE_SIZE = 50
@@ -44,8 +47,10 @@ def _require(allowed: bool):
 
 
 def _appraisal_url(dossier, nomination=None) -> str:
-    url = reverse("awards:dossier_appraisal", args=[dossier.pk])
-    return f"{url}#nomination-{nomination.pk}" if nomination else url
+    """The review page; for a nomination, the page of the list that shows it, scrolled to it."""
+    if nomination is not None:
+        return nomination_url(nomination, "awards:dossier_appraisal")
+    return reverse("awards:dossier_appraisal", args=[dossier.pk])
 
 
 # --- the queues --------------------------------------------------------------------------------
@@ -80,13 +85,17 @@ def member_dossier_queue(request):
 # --- the review page of one dossier ------------------------------------------------------------
 
 
-def _appraisal_context(request, dossier, *, opinion_forms=None) -> dict:
+def _appraisal_context(request, dossier, *, opinion_forms=None, page_number=None) -> dict:
     nominations = selectors.appraisal_nominations(dossier)
-    # The current verdicts, beside the ones frozen when the dossier was sent.
+    # The current verdicts, beside the ones frozen when the dossier was sent: computed over the
+    # whole list (quotas), rendered for one page of it.
     services.dossier_check(dossier, on_date=timezone.localdate(), nominations=nominations)
+    page = nominations_page(nominations, page_number or request.GET.get("page"))
     opinion_forms = opinion_forms or {}
-    for nomination in nominations:
+    for nomination in page.object_list:
         nomination.frozen_label = Verdict.label(nomination.verdict) if nomination.verdict else ""
+        nomination.frozen_key_reasons = key_reasons(nomination.verdict_reasons or [])
+        nomination.key_reasons = key_reasons(nomination.result.reasons)
         nomination.opinion_form = opinion_forms.get(nomination.pk) or OpinionForm(
             prefix=f"n{nomination.pk}", initial={
                 "opinion": {"agreed": "agree", "disagreed": "disagree"}.get(nomination.status),
@@ -99,7 +108,7 @@ def _appraisal_context(request, dossier, *, opinion_forms=None) -> dict:
             event.label = ACTION_LABELS.get(event.action, event.action)
             event.to_label = statuses.get(event.to_status, "")
     return {
-        "dossier": dossier, "nominations": nominations, "history": history,
+        "dossier": dossier, "page": page, "nominations": page.object_list, "history": history,
         "documents": list(dossier.documents.filter(nomination__isnull=True)),
         "intermediate": dossier.recipient_id != dossier.cycle.organizer_id,
         "can_appraise": permissions.can_appraise_dossier(request.user, dossier),
@@ -146,7 +155,8 @@ def nomination_appraise(request, pk):
             return redirect(_appraisal_url(dossier, nomination))
     forms = {nomination.pk: form} if request.method == "POST" else None
     return render(request, "awards/appraisal/dossier_appraisal.html",
-                  _appraisal_context(request, dossier, opinion_forms=forms))
+                  _appraisal_context(request, dossier, opinion_forms=forms,
+                                     page_number=nomination_page_number(nomination)))
 
 
 @login_required

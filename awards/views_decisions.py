@@ -194,6 +194,27 @@ def decision_issue(request, pk):
     })
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_delete(request, pk):
+    """GET shows the draft and the nominations it lists; POST deletes it. An issued decision
+    is refused, with the reason, and stays as it is."""
+    decision = _visible_decision(request.user, pk)
+    _require(permissions.can_issue_decisions_for(request.user, decision.issuer))
+    if request.method == "POST":
+        try:
+            services_decisions.decision_delete(decision=decision, by=request.user)
+        except TransitionError as error:
+            _transition_error(request, error)
+            return redirect(decision.get_absolute_url())
+        messages.success(request, _("The draft “%(title)s” has been deleted.") % {
+            "title": decision.title})
+        return redirect("awards:decision_list")
+    return render(request, "awards/decisions/decision_delete.html", {
+        "decision": decision, "items": decision_items(decision),
+        "is_draft": decision.status == Decision.Status.DRAFT})
+
+
 # --- documents ---------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from .uploads import max_file_bytes, safe_name
 from .workflow import ACTION_LABELS, TransitionError
 
 PAGE_SIZE = 50
+PROBLEMS_SHOWN = 10  # the rest of a long list of problems opens on demand
 
 
 def _require(allowed: bool):
@@ -246,14 +247,17 @@ def dossier_create(request, pk):
 
 def _dossier_page_context(request, dossier) -> dict:
     nominations = list(selectors.dossier_nominations(dossier))
+    # Verdicts, quotas and problems over the whole list; only one page of it is rendered.
     report = services.dossier_check(dossier, nominations=nominations)
+    page = selectors.nominations_page(nominations, request.GET.get("page"))
     documents = list(dossier.documents.select_related("uploaded_by"))
-    for nomination in nominations:
+    for nomination in page.object_list:
         nomination.attachments = [d for d in documents if d.nomination_id == nomination.pk]
         have = {d.kind for d in nomination.attachments}
         nomination.missing_documents = [
             DossierDocument.Kind(kind).label for kind in nomination.award_type.required_documents
             or [] if kind in DossierDocument.Kind.values and kind not in have]
+        nomination.key_reasons = selectors.key_reasons(nomination.result.reasons)
     events = list(dossier.events.select_related("actor", "nomination__person",
                                                 "nomination__organization"))
     statuses = dict(Dossier.Status.choices) | dict(Nomination.Status.choices)
@@ -265,8 +269,9 @@ def _dossier_page_context(request, dossier) -> dict:
                           else "full" if quota["used"] >= quota["limit"] else "ok")
     editable = not dossier.is_locked and permissions.can_edit_dossier(request.user, dossier)
     return {
-        "dossier": dossier, "nominations": nominations, "problems": report.problems,
-        "quotas": report.checked.quotas,
+        "dossier": dossier, "page": page, "nominations": page.object_list,
+        "problems": report.problems[:PROBLEMS_SHOWN],
+        "more_problems": report.problems[PROBLEMS_SHOWN:], "quotas": report.checked.quotas,
         "documents": [d for d in documents if d.nomination_id is None],
         "events": events, "returns": [e for e in events if e.action == "return"],
         "can_edit": editable,
@@ -350,7 +355,7 @@ def nomination_create(request, pk):
         else:
             messages.success(request, _("%(name)s has been added to the dossier.") % {
                 "name": nomination.candidate_name})
-            return redirect(f"{dossier.get_absolute_url()}#nomination-{nomination.pk}")
+            return redirect(selectors.nomination_url(nomination))
     return render(request, "awards/dossiers/nomination_form.html", {
         "dossier": dossier, "form": form, "searched": bool(text) and data is None,
         "found": found})
@@ -382,7 +387,7 @@ def nomination_update(request, pk):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect(f"{dossier.get_absolute_url()}#nomination-{nomination.pk}")
+            return redirect(selectors.nomination_url(nomination))
     return render(request, "awards/dossiers/nomination_update.html", {
         "dossier": dossier, "nomination": nomination, "form": form})
 
@@ -393,17 +398,21 @@ def nomination_delete(request, pk):
     nomination = _nomination_in_scope(request, pk)
     dossier = nomination.dossier
     _require(permissions.can_edit_dossier(request.user, dossier))
+    page = selectors.nomination_page_number(nomination)
     if request.method == "POST":
         try:
             services.nomination_remove(nomination=nomination, by=request.user)
         except TransitionError as error:
             messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(name)s has been removed from the dossier.") % {
-                "name": nomination.candidate_name})
-        return redirect(dossier)
+            return redirect(selectors.nomination_url(nomination, page=page))
+        messages.success(request, _("%(name)s has been removed from the dossier.") % {
+            "name": nomination.candidate_name})
+        # Back to the page the nomination was on (the last one if that page is now empty).
+        query = f"?page={page}" if page > 1 else ""
+        return redirect(f"{dossier.get_absolute_url()}{query}#nominations-title")
     return render(request, "awards/dossiers/confirm_delete.html", {
         "dossier": dossier, "title": _("Remove the nomination"),
+        "back_url": selectors.nomination_url(nomination, page=page),
         "question": _("Remove %(name)s (%(award)s) and its attachments from the dossier?") % {
             "name": nomination.candidate_name, "award": nomination.award_type.name}})
 
@@ -431,9 +440,16 @@ def document_create(request, pk):
         else:
             messages.success(request, _("“%(name)s” has been uploaded.") % {
                 "name": document.original_name})
-            return redirect(f"{dossier.get_absolute_url()}#documents")
+            return redirect(_document_back_url(dossier, document))
     return render(request, "awards/dossiers/document_form.html", {
         "dossier": dossier, "form": form, "max_file_mb": max_file_bytes() // (1024 * 1024)})
+
+
+def _document_back_url(dossier, document) -> str:
+    """A nomination's attachment leads back to the nomination, on its page of the list."""
+    if document.nomination_id:
+        return selectors.nomination_url(document.nomination)
+    return f"{dossier.get_absolute_url()}#documents"
 
 
 def _document_in_scope(request, pk) -> DossierDocument:
@@ -471,9 +487,10 @@ def document_delete(request, pk):
         else:
             messages.success(request, _("“%(name)s” has been removed.") % {
                 "name": document.original_name})
-        return redirect(f"{dossier.get_absolute_url()}#documents")
+        return redirect(_document_back_url(dossier, document))
     return render(request, "awards/dossiers/confirm_delete.html", {
         "dossier": dossier, "title": _("Remove the document"),
+        "back_url": _document_back_url(dossier, document),
         "question": _("Remove “%(name)s” from the dossier?") % {"name": document.original_name}})
 
 

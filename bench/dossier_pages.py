@@ -120,8 +120,15 @@ def main(argv=None):
                 page = measure(client, f"/khen-thuong/ho-so/{dossier.pk}/", args.runs)
                 appraisal = measure(client, f"/khen-thuong/ho-so/{dossier.pk}/tham-dinh/",
                                     args.runs)
+                # The nominations are shown 50 a page: the last page costs the same as the first.
+                last = -(-size // 50)
+                page_last = measure(client, f"/khen-thuong/ho-so/{dossier.pk}/?page={last}",
+                                    args.runs)
+                appraisal_last = measure(
+                    client, f"/khen-thuong/ho-so/{dossier.pk}/tham-dinh/?page={last}", args.runs)
                 print(f"{size} nominations, {args.dossiers} dossiers in the queue: "
-                      f"queue {queue}; dossier page {page}; appraisal page {appraisal}")
+                      f"queue {queue}; dossier page {page}; appraisal page {appraisal}; "
+                      f"page {last}: dossier {page_last}, appraisal {appraisal_last}")
                 raise Rollback
         except Rollback:
             pass

@@ -589,3 +589,66 @@ def review_page_url(world):
     from awards.tests.test_dossier_pages import dossier_page_url
 
     return dossier_page_url(world).rstrip("/") + "/tham-dinh/"
+
+
+# --- a long list, 50 nominations a page ---------------------------------------------------------
+
+
+def long_submitted(world, submitted, n):
+    """`n` more nominations in the submitted dossier, after its own two."""
+    from awards.tests.test_dossier_pages import many_nominations
+
+    made = many_nominations(world, submitted, n)
+    # After the dossier's own two; among themselves, in the order of their ids.
+    Nomination.objects.filter(pk__in=[m.pk for m in made]).update(position=100)
+    return made
+
+
+def test_the_review_page_shows_50_nominations_a_page(world, client, submitted):
+    made = long_submitted(world, submitted, 53)
+    client.force_login(world.users.appraiser)
+
+    first = client.get(appraisal_url(submitted))
+    second = client.get(appraisal_url(submitted), {"page": 2})
+
+    assert len(first.context["nominations"]) == 50
+    assert [n.pk for n in second.context["nominations"]] == [m.pk for m in made[48:]]
+    assert [n.number for n in second.context["nominations"]] == [51, 52, 53, 54, 55]
+    # What is still without an opinion counts the whole list, not the page.
+    assert len(second.context["pending"]) == 55
+    assert "Danh sách đề nghị (55)" in text_of(second)
+    assert "?page=1#nominations-title" in text_of(second)
+
+
+def test_an_opinion_on_page_2_returns_to_page_2(world, client, submitted):
+    made = long_submitted(world, submitted, 53)
+    client.force_login(world.users.appraiser)
+    target = made[-1]
+
+    agreed = client.post(reverse("awards:nomination_appraise", args=[target.pk]),
+                         opinion(target))
+    refused = client.post(reverse("awards:nomination_appraise", args=[target.pk]),
+                          opinion(target, "disagree", "  "))
+
+    assert agreed.url == f"{appraisal_url(submitted)}?page=2#nomination-{target.pk}"
+    # A refused opinion shows the page that holds the nomination, with its form's error.
+    assert refused.status_code == 200 and refused.context["page"].number == 2
+    assert target.pk in [n.pk for n in refused.context["nominations"]]
+    assert Nomination.objects.get(pk=target.pk).status == "agreed"
+
+
+def test_the_review_page_shows_the_frozen_reasons_against_at_once(world, client, submitted):
+    first = submitted.nominations.first()
+    Nomination.objects.filter(pk=first.pk).update(verdict="needs_review", verdict_reasons=[
+        {"outcome": "met", "text": "Hoàn thành nhiệm vụ.", "citation": "", "verified": True},
+        {"outcome": "review", "text": "Hội đồng xem xét sáng kiến.", "citation": "",
+         "verified": True}])
+    client.force_login(world.users.appraiser)
+
+    page = client.get(appraisal_url(submitted))
+
+    row = next(n for n in page.context["nominations"] if n.pk == first.pk)
+    assert [r["text"] for r in row.frozen_key_reasons] == ["Hội đồng xem xét sáng kiến."]
+    html = text_of(page)
+    card = html[html.index(f'id="nomination-{first.pk}"'):]
+    assert card.index("Hội đồng xem xét sáng kiến.") < card.index("<details")

@@ -683,3 +683,137 @@ def test_messages_are_in_vietnamese(world, client):
 
     assert caught.value.message_dict["signer_name"] == ["Vui lòng nhập người ký quyết định."]
     assert "Quyết định khen thưởng" in page and "Soạn quyết định hoặc tờ trình" in page
+
+
+# --- deleting a draft --------------------------------------------------------------------------
+
+
+def test_the_issuer_deletes_a_draft_after_seeing_what_it_lists(world, client):
+    decision = make_decision(world, n=2)
+    names = [item.nomination.candidate_name for item in decision.items.all()]
+    client.force_login(world.users.appraiser)
+    url = reverse("awards:decision_delete", args=[decision.pk])
+
+    detail = client.get(reverse("awards:decision_detail", args=[decision.pk])).content.decode()
+    confirm = client.get(url)
+    assert Decision.objects.filter(pk=decision.pk).exists()  # GET deletes nothing
+    response = client.post(url)
+
+    assert url in detail
+    assert confirm.status_code == 200
+    assert all(name in confirm.content.decode() for name in names)
+    assert response.status_code == 302 and response.url == reverse("awards:decision_list")
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+    assert DecisionItem.objects.count() == 0
+    last = Decision.history.filter(id=decision.pk).latest("history_date")
+    assert (last.history_type, last.history_user) == ("-", world.users.appraiser)
+    assert "2" in last.history_change_reason
+
+
+def test_a_deleted_drafts_nominations_go_into_a_new_decision(world):
+    decision = make_decision(world, n=2)
+    nominations = [item.nomination for item in decision.items.order_by("position")]
+    assert list(nominations_ready_for_decision(decision.cycle)) == []
+
+    sd.decision_delete(decision=decision, by=world.users.appraiser)
+    again = sd.decision_create(kind=Decision.Kind.GRANT, cycle=decision.cycle,
+                               nominations=nominations, by=world.users.appraiser,
+                               **draft_kwargs())
+
+    assert list(nominations_ready_for_decision(decision.cycle, decision=again)) == nominations
+    assert [i.nomination for i in again.items.order_by("position")] == nominations
+    assert set(Nomination.objects.values_list("status", flat=True)) == {"agreed"}
+
+
+def test_a_deleted_draft_proposal_frees_its_nominations_for_another_proposal(world):
+    cycle, nominations = _proposal_world(world)
+    proposal = sd.decision_create(kind=Decision.Kind.PROPOSAL, cycle=cycle,
+                                  nominations=nominations, by=world.users.appraiser,
+                                  **draft_kwargs(title="Về việc đề nghị tặng Bằng khen",
+                                                 issuing_body="Thủ tướng Chính phủ"))
+    assert list(nominations_ready_for_decision(cycle, kind=Decision.Kind.PROPOSAL)) == []
+
+    sd.decision_delete(decision=proposal, by=world.users.appraiser)
+
+    assert list(nominations_ready_for_decision(cycle, kind=Decision.Kind.PROPOSAL)) == nominations
+
+
+def test_an_issued_decision_cannot_be_deleted_and_nothing_changes(world, client):
+    decision = make_decision(world, n=2, issue=True)
+    before = (decision.number_and_symbol, decision.items.count(), AwardRecord.objects.count(),
+              Decision.history.filter(id=decision.pk).count())
+    client.force_login(world.users.appraiser)
+    url = reverse("awards:decision_delete", args=[decision.pk])
+
+    with pytest.raises(TransitionError) as caught:
+        sd.decision_delete(decision=decision, by=world.users.appraiser)
+    page = client.get(url)
+    response = client.post(url, follow=True)
+
+    decision.refresh_from_db()
+    assert caught.value.message == "Quyết định đã ban hành thì không thể xóa."
+    assert page.status_code == 200 and b'class="btn btn-danger"' not in page.content
+    assert "Quyết định đã ban hành thì không thể xóa." in page.content.decode()
+    assert response.redirect_chain == [(decision.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Quyết định đã ban hành thì không thể xóa."]
+    assert (decision.number_and_symbol, decision.items.count(), AwardRecord.objects.count(),
+            Decision.history.filter(id=decision.pk).count()) == before
+    assert decision.status == Decision.Status.ISSUED
+    assert reverse("awards:decision_delete", args=[decision.pk]) not in client.get(
+        decision.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_provinces_user_gets_404_on_deleting_a_draft(world, client, method):
+    from accounts.tests.factories import user_with_role
+
+    draft = hanoi_decision(world, issue=False)
+    hue_admin = user_with_role("admin", world.hue, username="quantri.hue")
+
+    for user in (world.users.outsider, hue_admin):
+        client.force_login(user)
+        response = getattr(client, method)(reverse("awards:decision_delete", args=[draft.pk]))
+        assert response.status_code == 404
+
+    assert Decision.objects.filter(pk=draft.pk, status="draft").exists()
+    assert draft.items.count() == 1
+
+
+def test_unit_staff_cannot_delete_a_draft(world, client):
+    draft = make_decision(world, n=1)
+    client.force_login(world.users.staff)
+
+    response = client.post(reverse("awards:decision_delete", args=[draft.pk]))
+
+    assert response.status_code == 404  # a draft is not shown outside its drafters
+    with pytest.raises(PermissionDenied):
+        sd.decision_delete(decision=draft, by=world.users.staff)
+    assert Decision.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_hanoi_administrator_deletes_its_own_draft(world, client):
+    draft = hanoi_decision(world, issue=False)
+    client.force_login(world.users.province_admin)
+
+    response = client.post(reverse("awards:decision_delete", args=[draft.pk]))
+
+    assert response.status_code == 302
+    assert not Decision.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_delete_page_issues_a_constant_number_of_queries(world, client):
+    """The confirmation lists the draft's nominations: 2 and 20 of them cost the same
+    (tests/test_query_counts.py's pattern; its table of decision pages names its ids apart)."""
+    from tests.test_query_counts import count_queries, decision_detail_url, make_decision_items
+
+    client.force_login(world.users.admin)
+    make_decision_items(world, 2)
+    url = decision_detail_url(world) + "xoa/"
+    client.get(url)
+    with_two = count_queries(client, url)
+
+    make_decision_items(world, 18)
+    with_twenty = count_queries(client, url)
+
+    assert with_two == with_twenty

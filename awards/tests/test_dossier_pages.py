@@ -855,3 +855,123 @@ def test_the_cycle_page_issues_a_constant_number_of_queries(world, client):
 
     assert len(response.context["page"].object_list) == 20
     assert len(two) == len(twenty)
+
+
+# --- a long list, 50 nominations a page (bench/RESULTS.md, section 9) ---------------------------
+
+
+def many_nominations(world, dossier, n, *, status=Nomination.Status.PROPOSED):
+    """`n` nominations of Lao động tiên tiến written in one go (the services' per-row checks
+    are tested above), in the list's order, each of a person rated well in 2025."""
+    people = [PersonFactory(organization=world.hanoi, full_name=f"Người Thứ {i + 1:03d}")
+              for i in range(n)]
+    AnnualAssessment.objects.bulk_create([
+        AnnualAssessment(person=p, year=2025, rating="good", months_worked=12, absence_days=0)
+        for p in people])
+    return Nomination.objects.bulk_create([
+        Nomination(dossier=dossier, person=p, award_type=award("LDTT"), position=i + 1,
+                   achievement_summary="Hoàn thành tốt nhiệm vụ.", status=status)
+        for i, p in enumerate(people)])
+
+
+def names_on(response):
+    return [n.candidate_name for n in response.context["nominations"]]
+
+
+def test_the_dossier_page_shows_50_nominations_a_page_numbered_in_the_whole_list(
+        world, client, dossier):
+    made = many_nominations(world, dossier, 55)
+    client.force_login(world.users.staff)
+
+    first = client.get(dossier.get_absolute_url())
+    second = client.get(dossier.get_absolute_url(), {"page": 2})
+    beyond = client.get(dossier.get_absolute_url(), {"page": 99})
+
+    assert names_on(first) == [n.candidate_name for n in made[:50]]
+    assert names_on(second) == [n.candidate_name for n in made[50:]]
+    assert [n.number for n in second.context["nominations"]] == [51, 52, 53, 54, 55]
+    assert names_on(beyond) == names_on(second)  # past the end: the last page
+    assert "Danh sách đề nghị (55)" in text_of(first) and "Trang 1/2" in text_of(first)
+    assert "Hiển thị 51–55 trên tổng số 55" in text_of(second)
+    assert "?page=2#nominations-title" in text_of(first)
+
+
+def test_the_quotas_and_problems_count_the_whole_list_not_the_page(world, client, dossier):
+    many_nominations(world, dossier, 55)
+    client.force_login(world.users.staff)
+
+    second = client.get(dossier.get_absolute_url(), {"page": 2})
+
+    # Every nomination still lacks its achievement report: 55 problems plus the two documents
+    # of the dossier, ten shown and the rest behind a <details>.
+    shown, more = second.context["problems"], second.context["more_problems"]
+    assert len(shown) + len(more) == 57 and len(shown) == 10
+    html = text_of(second)
+    assert html.count("<li>") >= 57 and html.index(more[0]) > html.index("<details class=\"mt-1\">")
+
+
+def test_a_deeper_page_issues_as_many_queries_as_the_first(world, client, dossier):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    many_nominations(world, dossier, 120)
+    client.force_login(world.users.staff)
+    client.get(dossier.get_absolute_url())
+
+    counts = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(dossier.get_absolute_url(), {"page": page})
+        counts.append(len(queries))
+
+    assert counts == [counts[0]] * 3
+
+
+def test_actions_on_a_nomination_return_to_its_page(world, client, dossier, good_worker):
+    made = many_nominations(world, dossier, 60)
+    client.force_login(world.users.staff)
+    url = dossier.get_absolute_url()
+
+    edited = client.post(reverse("awards:nomination_update", args=[made[54].pk]), {
+        "award_type": award("LDTT").pk, "achievement_summary": "Mới."})
+    on_first = client.post(reverse("awards:nomination_update", args=[made[3].pk]), {
+        "award_type": award("LDTT").pk, "achievement_summary": "Mới."})
+    attached = client.post(reverse("awards:document_create", args=[dossier.pk]), {
+        "kind": "achievement_report", "nomination": made[52].pk, "file": pdf("bao-cao.pdf")})
+    added = client.post(reverse("awards:nomination_create", args=[dossier.pk]),
+                        nomination_post(good_worker))
+    removed = client.post(reverse("awards:nomination_delete", args=[made[51].pk]))
+
+    new = Nomination.objects.get(person=good_worker)
+    assert edited.url == f"{url}?page=2#nomination-{made[54].pk}"
+    assert on_first.url == f"{url}#nomination-{made[3].pk}"
+    assert attached.url == f"{url}?page=2#nomination-{made[52].pk}"
+    assert added.url == f"{url}?page=2#nomination-{new.pk}"
+    assert removed.url == f"{url}?page=2#nominations-title"
+    assert not Nomination.objects.filter(pk=made[51].pk).exists()
+
+
+def test_reasons_against_a_nomination_show_at_once_and_the_full_list_on_demand(
+        world, client, dossier):
+    rated = many_nominations(world, dossier, 1)[0]
+    unrated = Nomination.objects.create(
+        dossier=dossier, person=PersonFactory(organization=world.hanoi, full_name="Chưa Đánh Giá"),
+        award_type=award("LDTT"), position=2, achievement_summary="Tốt.")
+    client.force_login(world.users.staff)
+
+    page = client.get(dossier.get_absolute_url())
+
+    by_pk = {n.pk: n for n in page.context["nominations"]}
+    assert by_pk[rated.pk].key_reasons == []
+    assert [r.outcome for r in by_pk[unrated.pk].key_reasons] == ["missing"]
+    html = text_of(page)
+    rated_card = html[html.index(f'id="nomination-{rated.pk}"'):html.index(
+        f'id="nomination-{unrated.pk}"')]
+    unrated_card = html[html.index(f'id="nomination-{unrated.pk}"'):]
+    unrated_card = unrated_card[:unrated_card.index("</article>")]
+    # The eligible one: its reasons only behind a closed <details>.
+    assert "<details" in rated_card and "<details open" not in html
+    # The other: what is missing at once; the list is not repeated when that is all of it.
+    reasons = by_pk[unrated.pk].result.reasons
+    assert by_pk[unrated.pk].key_reasons[0].text in unrated_card
+    assert ("<details" in unrated_card) == (len(reasons) > 1)
