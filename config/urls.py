@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("clusters.urls")),
     path("lich/", include("deadlines.urls")),
     path("khen-thuong/", include("awards.urls")),
+    path("thi-dua/", include("emulation.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]
 

@@ -32,7 +32,7 @@ class LegalDocument(models.Model):
     number = models.CharField(_("number and symbol"), max_length=60, unique=True,
                               help_text=_("For example 06/2022/QH15 or 152/2025/NĐ-CP."))
     doc_type = models.CharField(_("type of document"), max_length=12, choices=Type.choices)
-    issuer = models.CharField(_("issued by"), max_length=200)
+    issuer = models.CharField(_("issuing body"), max_length=200)
     issued_on = models.DateField(_("date of issue"))
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(_("in force until"), null=True, blank=True,
@@ -87,12 +87,12 @@ class Movement(models.Model):
         CAMPAIGN = "campaign", _("Short campaign")
 
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", _("Not started yet")
+        UPCOMING = "upcoming", _("Upcoming")
         ACTIVE = "active", _("Under way")
         EXPIRED = "expired", _("Expired")
 
     name = models.CharField(_("name of the movement"), max_length=500)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(_("level of the movement"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
                             default=Kind.REGULAR)
     theme = models.TextField(_("theme"), max_length=1000, blank=True)

@@ -234,11 +234,41 @@ class Facts:
             for org_id, code, year, count in rows:
                 self.member_titles[(org_id, code, year)] = count
 
+        self._registration_candidates = (person_ids, org_ids)
+        self._registrations = None
+
         self.groups = defaultdict(set)
         if org_ids:
             for org_id, group_id, year in GroupMembership.objects.filter(
                     organization_id__in=org_ids).values_list("organization_id", "group_id", "year"):
                 self.groups[(org_id, year)].add(group_id)
+
+    def registrations(self) -> dict:
+        """The sent emulation registrations of the batch, read on first use (one query, only
+        when a rule set requires registration): {("person", id, year): [award names]} and
+        {("organization", id, year): [award names]} for the collective lines."""
+        if self._registrations is None:
+            from emulation.models import Registration, RegistrationEntry
+
+            person_ids, org_ids = self._registration_candidates
+            found = defaultdict(list)
+            who = Q()
+            if person_ids:
+                who |= Q(person_id__in=person_ids)
+            if org_ids:
+                who |= Q(person__isnull=True, registration__organization_id__in=org_ids)
+            if who:
+                rows = (RegistrationEntry.objects.filter(
+                    who, registration__status=Registration.Status.SUBMITTED)
+                    .values_list("person_id", "registration__organization_id",
+                                 "registration__year", "award_type__name")
+                    .order_by("registration__year", "position", "id"))
+                for person_id, org_id, year, award in rows:
+                    key = ("person", person_id, year) if person_id else ("organization", org_id,
+                                                                         year)
+                    found[key].append(award)
+            self._registrations = found
+        return self._registrations
 
     @staticmethod
     def unit_title_holders(units, code: str) -> dict[tuple[int, int], set[int]]:
@@ -547,7 +577,22 @@ def _common(check: Check) -> bool | None:
 
 
 def _registration(check: Check) -> None:
-    if check.params["emulation_registration_required"]:
-        check.missing(_("The rule set requires an emulation registration for %(year)s; "
-                        "registrations are not recorded in the system yet.") % {
-            "year": check.year}, "emulation_registration_required")
+    """When the rule set requires it, the candidate must appear in a sent registration of the
+    achievement year: a person on a line of their own, a collective through a collective line of
+    its organization's registration."""
+    if not check.params["emulation_registration_required"]:
+        return
+    kind, pk = check.candidate.key
+    titles = check.facts.registrations().get((kind, pk, check.year), [])
+    if titles:
+        check.met(_("Registered for emulation in %(year)s (aiming for %(titles)s).") % {
+            "year": check.year, "titles": ", ".join(dict.fromkeys(titles))},
+            "emulation_registration_required")
+    elif check.candidate.is_individual:
+        check.not_met(_("The rule set requires an emulation registration: %(name)s is not on a "
+                        "sent registration for %(year)s.") % {
+            "name": check.candidate.name, "year": check.year}, "emulation_registration_required")
+    else:
+        check.not_met(_("The rule set requires an emulation registration: %(name)s has not sent "
+                        "a registration with a collective title for %(year)s.") % {
+            "name": check.candidate.name, "year": check.year}, "emulation_registration_required")

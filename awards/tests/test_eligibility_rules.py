@@ -218,7 +218,7 @@ COMMON_CASES = [
                  E, (str(Y),), True, id="pending-case-when-the-parameter-is-off"),
     pytest.param("LDTT", lambda: with_(assessed(), lambda p: set_param(
         "emulation_registration_required", "true")),
-                 R, ("registration", str(Y)), True, id="registration-required"),
+                 N, ("registration", str(Y)), True, id="registration-required"),
     pytest.param("LDTT", lambda: assessed(), E, (str(Y),), True,
                  id="registration-not-required"),
     pytest.param("GK", _inactive_gk, N, ("no longer in use",), False, id="award-not-in-use"),
