@@ -186,7 +186,8 @@ def _check_draft(decision: Decision) -> None:
 
 
 def _nomination_problem(nomination: Nomination) -> str:
-    if nomination.status == Nomination.Status.AGREED and nomination.award_type.council_vote_required:
+    if (nomination.status == Nomination.Status.AGREED
+            and nomination.award_type.council_vote_required):
         return _("%(name)s (%(award)s) cannot be decided yet: the council has not approved "
                  "the nomination.") % {"name": nomination.candidate_name,
                                        "award": nomination.award_type.name}

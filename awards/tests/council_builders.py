@@ -28,8 +28,12 @@ def make_council(world, *, members=5, organization=None, secretary=True):
                                       start_date=datetime.date(2025, 1, 1))
     seats = []
     for i in range(members):
+        # The council member role is a central one; a provincial council's members hold
+        # their own unit's role.
+        role = Role.COUNCIL_MEMBER if organization.is_central else Role.UNIT_HEAD
+        username = f"uyvien{i}" if organization.is_central else f"uyvien{i}-{organization.pk}"
         user = world.users.council if i == 1 and organization == world.central else (
-            user_with_role(Role.COUNCIL_MEMBER, organization, username=f"uyvien{i}"))
+            user_with_role(role, organization, username=username))
         position = (CouncilMember.Position.CHAIR if i == 0 else
                     CouncilMember.Position.VICE_CHAIR if i == 1 else CouncilMember.Position.MEMBER)
         seats.append(CouncilMember.objects.create(
@@ -39,7 +43,8 @@ def make_council(world, *, members=5, organization=None, secretary=True):
             sort_order=i + 1))
     secretary_seat = None
     if secretary:
-        user = UserFactory(username="thuky")
+        user = UserFactory(username="thuky" if organization.is_central
+                           else f"thuky-{organization.pk}")
         secretary_seat = CouncilMember.objects.create(
             term=term, user=user, full_name="Lý Thị Thư", organization=organization,
             position=CouncilMember.Position.SECRETARY, votes=False, valid_from=term.start_date,
