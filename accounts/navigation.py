@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 from awards import permissions as award_permissions
+from awards import permissions_council_nav as council_nav
 from clusters.permissions import can_import
 
 from . import permissions
@@ -26,6 +27,9 @@ NAVIGATION = [
         (_("Emulation clusters and blocs"), "clusters:group_list", lambda u: True),
         (_("Organizations"), "clusters:organization_list", lambda u: True),
         (_("People"), "clusters:person_list", lambda u: True),
+        (_("Emulation movements"), "emulation:movement_list", lambda u: True),
+        (_("Emulation registrations"), "emulation:registration_list", lambda u: True),
+        (_("Legal documents"), "emulation:document_list", lambda u: True),
     ]),
     (_("Awards"), [
         (_("Award registry"), "awards:registry_search", award_permissions.can_view_registry),
@@ -34,6 +38,8 @@ NAVIGATION = [
         (_("Award cycles"), "awards:cycle_list", award_permissions.can_view_award_types),
         (_("Nomination dossiers"), "awards:dossier_list", award_permissions.can_view_award_types),
         (_("Appraise dossiers"), "awards:appraisal_queue", _appraisal("can_open_appraisal_queue")),
+        (_("Emulation and Commendation Council"), "awards:council_list", council_nav.can_open_councils),
+        (_("Council meetings"), "awards:meeting_list", council_nav.can_open_meetings),
         (_("Dossiers sent by member units"), "awards:member_dossier_queue",
          _appraisal("can_open_member_queue")),
         (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),

@@ -5,6 +5,7 @@ written opinions and the receipt check. They validate and clean; the services ch
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleAssignment, User
@@ -48,8 +49,8 @@ class CouncilForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=None,
         error_messages=_choice_errors(_("Choose one of the listed organizations.")))
-    name = _text(_("Name of the council"), 300, required=True, help_text=_(
-        "For example: Hội đồng Thi đua - Khen thưởng Liên minh HTX thành phố Hà Nội."))
+    name = _text(_("Name of the council"), 300, required=True, help_text=format_lazy(
+        _("For example: {}"), "Hội đồng Thi đua - Khen thưởng Liên minh HTX thành phố Hà Nội."))
     is_active = forms.BooleanField(label=_("In operation"), required=False, initial=True)
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -62,7 +63,8 @@ class CouncilForm(forms.Form):
 
 
 class TermForm(forms.Form):
-    name = _text(_("Term"), 200, required=True, help_text=_("For example: Nhiệm kỳ 2025–2030."))
+    name = _text(_("Term"), 200, required=True, help_text=format_lazy(
+        _("For example: {}"), "Nhiệm kỳ 2025–2030."))
     start_date = _date(_("From"), required=True)
     end_date = _date(_("To"), help_text=_("Leave it blank while the term lasts."))
     basis = _text(_("Decision establishing the council"), 300, help_text=_(
@@ -152,8 +154,8 @@ class SeatChoiceField(forms.ModelChoiceField):
 
 
 class MeetingForm(forms.Form):
-    title = _text(_("Title"), 300, required=True, help_text=_(
-        "For example: Phiên họp xét khen thưởng năm 2025."))
+    title = _text(_("Title"), 300, required=True, help_text=format_lazy(
+        _("For example: {}"), "Phiên họp xét khen thưởng năm 2025."))
     date = _date(_("Meeting date"), required=True, help_text=_(
         "The ballot modes and thresholds come from the rule set in force on this day."))
     place = _text(_("Meeting place"), 300)

@@ -49,7 +49,8 @@ def meetings_for(user):
                                         valid_from__lte=OuterRef("date")).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("date")))
     return (CouncilMeeting.objects.filter(Q(council__in=councils) | Q(Exists(seat)))
-            .select_related("council", "chair").annotate(item_count=Count("items")))
+            .select_related("council", "chair").annotate(item_count=Count("items"))
+            .order_by("-date", "-id"))
 
 
 def get_meeting_for_user(user, pk) -> CouncilMeeting:

@@ -10,6 +10,7 @@ only after the close."""
 
 import datetime
 import hashlib
+import random
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusters.models import Organization
 from clusters.text import clean_text
@@ -434,8 +436,10 @@ def recusal_declare(*, meeting: CouncilMeeting, item: AgendaItem, by, reason: st
         raise TransitionError(_("You have already voted: a conflict must be declared before "
                                 "you vote."))
     reason = _text(reason, field="reason", limit=MAX_REASON, required=True)
-    recusal, _created = Recusal.objects.get_or_create(
+    recusal, created = Recusal.objects.get_or_create(
         item=item, member=seat, defaults={"automatic": False, "reason": reason})
+    if not created:
+        return recusal  # already recused (automatically or before): nothing new to record
     _event(meeting, by, "recuse", detail=_("%(name)s does not vote on “%(item)s”: %(reason)s")
            % {"name": seat.full_name, "item": item.nomination, "reason": recusal.reason})
     return recusal
@@ -510,8 +514,11 @@ def _clean_choices(meeting, seat, choices: dict, *, complete: bool) -> dict:
     if complete:
         missing = len(items) - len(clean)
         if missing:
-            raise ValidationError(_("%(count)s item(s) have no choice yet. Choose for each "
-                                    "item, or “agree to all remaining”.") % {"count": missing})
+            raise ValidationError(ngettext(
+                "%(count)s item has no choice yet. Choose for each item, or “agree to all "
+                "remaining”.",
+                "%(count)s items have no choice yet. Choose for each item, or “agree to all "
+                "remaining”.", missing) % {"count": missing})
     return {pk: (items[pk], value) for pk, value in clean.items()}
 
 
@@ -540,11 +547,33 @@ def _cast(meeting, seat, cleaned: dict, *, written: bool) -> str:
     if secret:
         Ballot.objects.create(meeting=meeting, choices=secret, written=written,
                               receipt_hash=digest)
+        _reshuffle_ballots(meeting)
     OpenVote.objects.bulk_create([
         OpenVote(item_id=pk, member=seat, choice=value, written=written)
         for pk, (mode, value) in cleaned.items() if mode == AgendaItem.Mode.OPEN])
     BallotDraft.objects.filter(meeting=meeting, member=seat).delete()
     return code if secret else ""
+
+
+def _reshuffle_ballots(meeting) -> None:
+    """Write the meeting's ballots again, all of them, in a random order, in the current
+    transaction. Otherwise a ballot written in its voter's transaction would sit in the table
+    in voting order (SQLite's rowid, PostgreSQL's ctid) and carry that transaction's id
+    (PostgreSQL's xmin), which a database administrator could pair with the participation
+    written beside it. Now every live ballot carries the id of the latest transaction and a
+    random place. The dead row versions keep theirs until VACUUM, which the close runs."""
+    ballots = list(Ballot.objects.filter(meeting=meeting))
+    random.SystemRandom().shuffle(ballots)
+    Ballot.objects.filter(meeting=meeting).delete()
+    Ballot.objects.bulk_create(ballots)
+
+
+def _vacuum_ballots() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {connection.ops.quote_name(Ballot._meta.db_table)}")
 
 
 @transaction.atomic
@@ -597,6 +626,12 @@ def draft_save(*, meeting: CouncilMeeting, by, choices: dict) -> int:
     seat = permissions.council_seat(by, meeting)
     if seat is None or not seat.votes or meeting.status != M.OPEN:
         raise PermissionDenied
+    if BallotParticipation.objects.filter(meeting=meeting, member=seat).exists():
+        raise TransitionError(_("This member has already voted in this meeting."))
+    if meeting.attendance.filter(member=seat).values_list("status", flat=True).first() != (
+            Attendance.Status.PRESENT):
+        raise TransitionError(_("The secretary has not recorded you as present: only members "
+                                "present vote here."))
     cleaned = _clean_choices(meeting, seat, choices, complete=False)
     kept = {str(pk): value for pk, (mode, value) in cleaned.items()
             if mode == AgendaItem.Mode.OPEN}
@@ -670,6 +705,8 @@ def meeting_close(*, meeting: CouncilMeeting, by) -> CouncilMeeting:
         raise PermissionDenied
     if meeting.status != M.OPEN:
         raise TransitionError(_("Only an open vote can be closed."))
+    _reshuffle_ballots(meeting)
+    transaction.on_commit(_vacuum_ballots)
     counts = recount(meeting)
     total, present, written, recused = _bases(meeting)
     items = list(meeting.items.select_related("nomination__dossier", "nomination__award_type",
@@ -713,22 +750,31 @@ def _percent(value: Decimal) -> str:
 
 
 def _apply_results(meeting, items, by) -> None:
-    changed = []
+    """Move every nomination still agreed to approved or not approved, with its event and
+    history row: a fixed number of queries for the whole agenda, so that the close holds the
+    meeting's lock briefly even with 500 items."""
+    from simple_history.utils import bulk_update_with_history
+
+    nominations = {n.pk: n for n in Nomination.objects.select_for_update().filter(
+        pk__in=[i.nomination_id for i in items], status=Nomination.Status.AGREED)}
+    changed, events = [], []
     for item in items:
-        nomination = Nomination.objects.select_for_update().get(pk=item.nomination_id)
-        if nomination.status != Nomination.Status.AGREED:
+        nomination = nominations.get(item.nomination_id)
+        if nomination is None:
             continue  # withdrawn or changed meanwhile: the count stays on the item only
         action = "council_pass" if item.passed else "council_reject"
         to = target(NOMINATION_TRANSITIONS, action, nomination.status)
         before, nomination.status = nomination.status, to
-        _with_user(nomination, by).save()
         item.meeting = meeting
-        DossierEvent.objects.create(dossier_id=nomination.dossier_id, nomination=nomination,
-                                    actor=by, action=action, from_status=before, to_status=to,
-                                    reason=result_text(item))
+        events.append(DossierEvent(dossier_id=nomination.dossier_id, nomination=nomination,
+                                   actor=by, action=action, from_status=before, to_status=to,
+                                   reason=result_text(item)))
         changed.append(nomination)
     if not changed:
         return
+    bulk_update_with_history(changed, Nomination, ["status"], default_user=by,
+                             default_change_reason=meeting.title[:100])
+    DossierEvent.objects.bulk_create(events)
     passed = sum(1 for n in changed if n.status == Nomination.Status.PASSED)
     preparers = _preparers(meeting.council)
     transaction.on_commit(lambda: notify(users=preparers, text=_(

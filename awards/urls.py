@@ -139,3 +139,70 @@ urlpatterns += [
     path("ho-so/nhap-de-nghi/mau-nhap.xlsx", views_appraisal.nomination_import_template,
          name="nomination_import_template"),
 ]
+
+# Deleting a draft decision or proposal (issue 4, remaining part 2).
+urlpatterns += [
+    path("quyet-dinh/<int:pk>/xoa/", views_decisions.decision_delete, name="decision_delete"),
+]
+
+# The council: councils, terms and members; meetings, agenda, attendance, the vote's opening and
+# close, written opinions, results and the receipt check (issue 5).
+from . import views_council  # noqa: E402
+
+urlpatterns += [
+    path("hoi-dong/", views_council.council_list, name="council_list"),
+    path("hoi-dong/them/", views_council.council_create, name="council_create"),
+    path("hoi-dong/<int:pk>/", views_council.council_detail, name="council_detail"),
+    path("hoi-dong/<int:pk>/sua/", views_council.council_edit, name="council_edit"),
+    path("hoi-dong/<int:pk>/nhiem-ky/them/", views_council.term_create, name="term_create"),
+    path("hoi-dong/nhiem-ky/<int:pk>/sua/", views_council.term_edit, name="term_edit"),
+    path("hoi-dong/nhiem-ky/<int:pk>/thanh-vien/them/", views_council.member_create,
+         name="member_create"),
+    path("hoi-dong/thanh-vien/<int:pk>/sua/", views_council.member_edit, name="member_edit"),
+    path("hoi-dong/phien-hop/", views_council.meeting_list, name="meeting_list"),
+    path("hoi-dong/<int:pk>/phien-hop/them/", views_council.meeting_create,
+         name="meeting_create"),
+    path("hoi-dong/phien-hop/<int:pk>/", views_council.meeting_detail, name="meeting_detail"),
+    path("hoi-dong/phien-hop/<int:pk>/sua/", views_council.meeting_edit, name="meeting_edit"),
+    path("hoi-dong/phien-hop/<int:pk>/chuong-trinh/", views_council.meeting_agenda,
+         name="meeting_agenda"),
+    path("hoi-dong/muc/<int:pk>/xoa/", views_council.agenda_item_remove,
+         name="agenda_item_remove"),
+    path("hoi-dong/phien-hop/<int:pk>/diem-danh/", views_council.meeting_attendance,
+         name="meeting_attendance"),
+    path("hoi-dong/phien-hop/<int:pk>/mo-bieu-quyet/", views_council.meeting_open,
+         name="meeting_open"),
+    path("hoi-dong/phien-hop/<int:pk>/ket-thuc-bieu-quyet/", views_council.meeting_close,
+         name="meeting_close"),
+    path("hoi-dong/phien-hop/<int:pk>/y-kien-van-ban/<int:member_pk>/",
+         views_council.written_opinion, name="written_opinion"),
+    path("hoi-dong/phien-hop/<int:pk>/ket-qua/", views_council.meeting_results,
+         name="meeting_results"),
+    path("hoi-dong/phien-hop/<int:pk>/kiem-tra-phieu/", views_council.receipt_check,
+         name="receipt_check"),
+]
+
+# The minutes and the counting record of a closed council meeting, as PDFs (issue 5, part 6).
+from . import views_council_pdf  # noqa: E402
+
+urlpatterns += [
+    path("hoi-dong/phien-hop/<int:pk>/bien-ban.pdf", views_council_pdf.meeting_minutes_pdf,
+         name="meeting_minutes_pdf"),
+    path("hoi-dong/phien-hop/<int:pk>/bien-ban-kiem-phieu.pdf",
+         views_council_pdf.meeting_count_pdf, name="meeting_count_pdf"),
+]
+
+# Council voting: the ballot page, its draft, one agenda item and its documents, recusals.
+from . import views_ballot  # noqa: E402
+
+urlpatterns += [
+    path("hoi-dong/phien-hop/<int:pk>/phieu-bau/", views_ballot.meeting_ballot,
+         name="meeting_ballot"),
+    path("hoi-dong/phien-hop/<int:pk>/phieu-nhap/", views_ballot.ballot_draft,
+         name="ballot_draft"),
+    path("hoi-dong/muc/<int:pk>/", views_ballot.agenda_item_detail, name="agenda_item_detail"),
+    path("hoi-dong/muc/<int:pk>/khong-tham-gia/", views_ballot.recusal_declare,
+         name="recusal_declare"),
+    path("hoi-dong/muc/<int:pk>/tai-lieu/<int:doc_pk>/", views_ballot.agenda_document,
+         name="agenda_document"),
+]

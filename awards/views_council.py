@@ -82,7 +82,8 @@ def _manageable_organizations(user):
 
 @login_required
 def council_list(request):
-    councils = councils_for(request.user).annotate(term_count=Count("terms", distinct=True))
+    councils = councils_for(request.user).annotate(
+        term_count=Count("terms", distinct=True)).order_by("organization__sort_key", "name")
     return render(request, "awards/council/council_list.html", {
         "page": paginate(request, councils),
         "can_create": _manageable_organizations(request.user).exists(),

@@ -5,7 +5,7 @@ import re
 
 from django import forms
 from django.db.models import Q
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import active_role, sees_everything
@@ -83,7 +83,8 @@ class DocumentFilterForm(forms.Form):
 
 class DocumentForm(Form):
     number = _text(_("number and symbol"), 60, required=True,
-                   help_text=_("For example 06/2022/QH15 or 152/2025/NĐ-CP."))
+                   help_text=format_lazy(
+                       _("For example {} or {}."), "06/2022/QH15", "152/2025/NĐ-CP"))
     doc_type = _choice(_("type of document"), LegalDocument.Type.choices)
     issuer = _text(_("issuing body"), 200, required=True)
     title = _text(_("title (excerpt)"), 1000, required=True, rows=2)

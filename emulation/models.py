@@ -30,7 +30,7 @@ class LegalDocument(models.Model):
         OTHER = "other", _("Other document")
 
     number = models.CharField(_("number and symbol"), max_length=60, unique=True,
-                              help_text=_("For example 06/2022/QH15 or 152/2025/NĐ-CP."))
+                              help_text=_("For example 06/2022/QH15."))
     doc_type = models.CharField(_("type of document"), max_length=12, choices=Type.choices)
     issuer = models.CharField(_("issuing body"), max_length=200)
     issued_on = models.DateField(_("date of issue"))

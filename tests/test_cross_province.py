@@ -19,6 +19,8 @@ NOT_PROVINCIAL = {
     "awards:rule_set_update": "quy định áp dụng dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
     "awards:rule_parameter_update": "tham số quy định dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
     "deadlines:notification_open": "thông báo riêng của từng người dùng; người khác nhận 404 (tests/…/test_notifications.py)",
+    "emulation:document_detail": "sổ văn bản pháp lý dùng chung toàn hệ thống; ai có vai trò đều xem",
+    "emulation:document_edit": "sổ văn bản pháp lý dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
     "public:verify": "trang xác minh công khai theo mã in trên giấy chứng nhận, không theo id; chỉ hiện 4 thông tin",
 }
 
@@ -65,12 +67,21 @@ def hanoi_objects(world):
         "awards:decision_download": {"pk": _hanoi_decision(world).pk},
         "awards:decision_scan": {"pk": _hanoi_decision(world).pk},
         "awards:external_decision_create": {"pk": _hanoi_decision(world).pk},
+        "awards:decision_delete": {"pk": _hanoi_decision(world).pk},
         "awards:revocation_create": {"pk": _hanoi_decision(world).items.get().nomination.award_record_id},
         **extra_objects(world),
         # Award cycles and dossiers (awards/views_dossiers.py).
         **__import__("awards.tests.test_dossier_pages", fromlist=["_"]).cross_province_objects(world),
         # Appraisal, public notice, nomination import (awards/views_appraisal.py).
         **__import__("awards.tests.test_appraisal", fromlist=["_"]).cross_province_objects(world),
+        # The emulation year: movements, calls, registrations (emulation/views.py).
+        **__import__("emulation.tests.builders", fromlist=["_"]).cross_province_objects(world),
+        # Council voting: ballot, draft, agenda item, recusal, documents (awards/views_ballot.py).
+        **__import__("awards.tests.test_council_ballot", fromlist=["_"]).cross_province_objects(world),
+        # Councils, meetings, agenda, attendance, results (awards/views_council.py).
+        **__import__("awards.tests.test_council_pages", fromlist=["_"]).cross_province_objects(world),
+        # The minutes and the counting record of a closed meeting (awards/views_council_pdf.py).
+        **__import__("awards.tests.test_council_minutes", fromlist=["_"]).cross_province_objects(world),
     }
 
 

@@ -156,9 +156,24 @@ PAGES = [
     ("/khen-thuong/ho-so/", __import__("awards.tests.test_dossier_pages", fromlist=["_"]).make_dossiers),
     (__import__("awards.tests.test_dossier_pages", fromlist=["_"]).dossier_page_url,
      __import__("awards.tests.test_dossier_pages", fromlist=["_"]).make_nominations),
+    (__import__("awards.tests.test_council_minutes", fromlist=["_"]).minutes_url,
+     __import__("awards.tests.test_council_minutes", fromlist=["_"]).make_minutes_items),
+    (__import__("awards.tests.test_council_minutes", fromlist=["_"]).count_url,
+     __import__("awards.tests.test_council_minutes", fromlist=["_"]).make_minutes_items),
     ("/khen-thuong/tham-dinh/", __import__("awards.tests.test_appraisal", fromlist=["_"]).make_queue),
     (__import__("awards.tests.test_appraisal", fromlist=["_"]).review_page_url,
      __import__("awards.tests.test_appraisal", fromlist=["_"]).make_review_nominations),
+    (__import__("awards.tests.test_council_ballot", fromlist=["_"]).ballot_page_url,
+     __import__("awards.tests.test_council_ballot", fromlist=["_"]).make_ballot_items),
+    ("/khen-thuong/hoi-dong/phien-hop/", __import__("awards.tests.test_council_pages", fromlist=["_"]).make_meetings),
+    (__import__("awards.tests.test_council_pages", fromlist=["_"]).council_detail_url,
+     __import__("awards.tests.test_council_pages", fromlist=["_"]).make_members),
+    (__import__("awards.tests.test_council_pages", fromlist=["_"]).meeting_detail_url,
+     __import__("awards.tests.test_council_pages", fromlist=["_"]).make_meeting_items),
+    (__import__("awards.tests.test_council_pages", fromlist=["_"]).meeting_agenda_url,
+     __import__("awards.tests.test_council_pages", fromlist=["_"]).make_meeting_items),
+    (__import__("awards.tests.test_council_pages", fromlist=["_"]).meeting_results_url,
+     __import__("awards.tests.test_council_pages", fromlist=["_"]).make_closed_items),
 ]
 
 
@@ -166,7 +181,9 @@ PAGES = [
     "organizations", "people", "users", "groups", "holidays", "organization_detail",
     "group_history", "dashboard", "award_registry", "organization_awards", "person_awards",
     "eligibility", "eligibility_search", "award_cycles", "dossiers", "dossier_page",
-    "appraisal_queue", "appraisal_page"])
+    "meeting_minutes_pdf", "meeting_count_pdf",
+    "appraisal_queue", "appraisal_page", "council_ballot",
+    "council_meetings", "council_detail", "meeting_detail", "meeting_agenda", "meeting_results"])
 def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
@@ -215,6 +232,30 @@ def decision_detail_url(world):
     (decision_detail_url, make_decision_items),
 ], ids=["decision_list", "decision_detail"])
 def test_decision_pages_issue_a_constant_number_of_queries(world, client, url, make):
+    client.force_login(world.users.admin)
+    make(world, 2)
+    target = url(world) if callable(url) else url
+    client.get(target)
+    with_two = count_queries(client, target)
+
+    make(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
+
+
+# --- the emulation year (emulation.views) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, make", [
+    ("/thi-dua/phong-trao/", __import__("emulation.tests.builders", fromlist=["_"]).make_movements),
+    (__import__("emulation.tests.builders", fromlist=["_"]).dashboard_url,
+     __import__("emulation.tests.builders", fromlist=["_"]).make_dashboard_units),
+    (__import__("emulation.tests.builders", fromlist=["_"]).registration_url,
+     __import__("emulation.tests.builders", fromlist=["_"]).make_registration_lines),
+    ("/thi-dua/dang-ky/", __import__("emulation.tests.builders", fromlist=["_"]).make_registrations),
+], ids=["movement_list", "registration_dashboard", "registration_page", "registration_list"])
+def test_emulation_pages_issue_a_constant_number_of_queries(world, client, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url

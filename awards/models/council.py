@@ -85,7 +85,7 @@ class CouncilMember(models.Model):
         CHAIR = "chair", _("Chair")
         VICE_CHAIR = "vice_chair", _("Vice chair")
         STANDING = "standing", _("Standing member")
-        MEMBER = "member", _("Member")
+        MEMBER = "member", _("Ordinary member")
         SECRETARY = "secretary", _("Secretary")
 
     term = models.ForeignKey(CouncilTerm, on_delete=models.CASCADE, related_name="members",

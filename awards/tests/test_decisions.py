@@ -22,6 +22,7 @@ from awards.selectors_decisions import (
 )
 from awards.workflow import TransitionError
 from clusters.tests.factories import PersonFactory
+from tests.test_browser import award_catalogue  # noqa: F401  (reseeds after another test's flush)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,7 @@ def test_a_number_taken_meanwhile_is_skipped(world, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_issuing_gives_distinct_numbers(world):
+def test_concurrent_issuing_gives_distinct_numbers(world, award_catalogue):  # noqa: F811
     drafts = [make_decision(world) for _ in range(3)]
     errors, barrier = [], threading.Barrier(len(drafts))
 
