@@ -17,6 +17,7 @@ Validation reads everything it needs in a few queries per file; the commit write
 history rows by the importing user.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -25,8 +26,11 @@ from django.utils.translation import gettext_lazy
 from clusters.imports.base import (
     LOOKUP_CHUNK,
     Importer,
-    bulk_history_insert,
     OrganizationIndex,
+    bulk_insert_with_history,
+    chunks,
+    unsaved_instances,
+    without_cyclic_gc,
     out_of_scope,
     register,
     today,
@@ -38,7 +42,7 @@ from clusters.text import clean_text, fold
 from .models import AwardRecord, AwardType
 from .services import FIRST_AWARD_YEAR
 
-WRITE_CHUNK = 2000  # rows per INSERT when committing (lookups stay at LOOKUP_CHUNK)
+WRITE_CHUNK = 2000  # rows per INSERT when committing on SQLite (PostgreSQL: one COPY)
 
 RECIPIENT_KIND = "Loại đối tượng"
 NAME = "Họ và tên / Tên tập thể"
@@ -99,6 +103,11 @@ ISSUERS_BY_FOLD = {_issuer_key(text): level for text, level in KNOWN_ISSUERS.ite
 def granting_level_of(issuer: str) -> str | None:
     """The granting level a known “Cấp quyết định” text names, or None."""
     return ISSUERS_BY_FOLD.get(_issuer_key(issuer)) if issuer else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _has_digit(text: str) -> bool:
+    return any(char.isdigit() for char in text)
 
 
 @dataclass
@@ -181,7 +190,7 @@ class AwardRecordImporter(Importer):
         self.award_types = {a.code: a for a in AwardType.objects.all()}
         org_ids = sorted({org.pk for org in self.orgs.by_code.values()})
         self.old_names = self._old_names(org_ids)
-        self.people = self._people(org_ids)
+        self.person_ids = self._person_ids(org_ids)
         self.existing = self._existing_records(rows)
         self.new_people: dict[tuple, NewPerson] = {}
         self.seen: dict[tuple, int] = {}
@@ -191,10 +200,9 @@ class AwardRecordImporter(Importer):
 
     def _old_names(self, org_ids) -> dict[int, set[str]]:
         names: dict[int, set[str]] = {}
-        for start in range(0, len(org_ids), LOOKUP_CHUNK):
-            for org_id, name in OrganizationName.objects.filter(
-                    organization_id__in=org_ids[start:start + LOOKUP_CHUNK]
-            ).values_list("organization_id", "name"):
+        for chunk in chunks(org_ids):
+            names_of_chunk = OrganizationName.objects.filter(organization_id__in=chunk)
+            for org_id, name in names_of_chunk.values_list("organization_id", "name"):
                 names.setdefault(org_id, set()).add(fold(name))
         return names
 
@@ -226,12 +234,29 @@ class AwardRecordImporter(Importer):
             matches.sort(key=lambda p: p.pk)
         return found
 
+    def _person_ids(self, org_ids) -> dict[tuple, list[int]]:
+        """Ids of people by (folded name, birth year, organization), in id order: those working
+        at the file's organizations, and those awarded there before (people move). Plain
+        tuples, not model instances: a national file names about 100,000 people."""
+        found: dict[tuple, set[int]] = {}
+        for chunk in chunks(org_ids):
+            working = Person.objects.filter(organization_id__in=chunk).values_list(
+                "id", "search_text", "birth_year", "organization_id")
+            awarded = (AwardRecord.objects.filter(organization_at_award_id__in=chunk,
+                                                  person__isnull=False)
+                       .values_list("person_id", "person__search_text", "person__birth_year",
+                                    "organization_at_award_id")
+                       .order_by().distinct())
+            for queryset in (working, awarded):
+                for pk, search, year, org_id in queryset:
+                    found.setdefault((search, year, org_id), set()).add(pk)
+        return {key: sorted(pks) for key, pks in found.items()}
+
     def _existing_records(self, rows) -> set[tuple]:
         numbers = sorted({clean_text(row[DECISION_NUMBER]) for row in rows} - {""})
         keys = set()
-        for start in range(0, len(numbers), LOOKUP_CHUNK):
-            for values in AwardRecord.objects.filter(
-                    decision_number__in=numbers[start:start + LOOKUP_CHUNK]).values_list(
+        for chunk in chunks(numbers):
+            for values in AwardRecord.objects.filter(decision_number__in=chunk).values_list(
                     "decision_number", "award_type_id", "person_id", "organization_id",
                     "collective_search"):
                 number, award_type_id, person_id, org_id, collective = values
@@ -374,7 +399,7 @@ class AwardRecordImporter(Importer):
         if name and len(name.split(" ")) < 2:
             self.error(row, NAME, _("Write the full name: family and given names, at least two "
                                     "words."))
-        elif name and any(char.isdigit() for char in name):
+        elif name and _has_digit(name):
             self.error(row, NAME, _("A person's name cannot contain digits."))
         birth_year = self.year_cell(row, BIRTH_YEAR, low=1900, high=self.today.year)
         gender = ""
@@ -387,14 +412,14 @@ class AwardRecordImporter(Importer):
         position = self.text_cell(row, POSITION, max_length=200)
         if self.row_has_errors(row) or org is None:
             return {}
-        matches = self.people.get((fold(name), birth_year, org.pk), [])
+        matches = self.person_ids.get((fold(name), birth_year, org.pk), [])
         if matches:
             if len(matches) > 1:
                 self.warn(row, NAME, _("%(count)s people named %(name)s with this birth year are "
                                        "recorded at %(org)s; the award goes to the first one "
                                        "recorded.") % {"count": len(matches), "name": name,
                                                        "org": org.code})
-            return {"person_id": matches[0].pk}
+            return {"person_id": matches[0]}
         return {"new_person": NewPerson(name, gender, birth_year, position or "", org.pk)}
 
     def _collective(self, row: Row, org) -> dict:
@@ -416,33 +441,36 @@ class AwardRecordImporter(Importer):
     def commit(self, plan) -> dict[str, int]:
         """Create the new people, then the award records, in bulk, as the services would
         (cleaned names, derived search fields), with history rows by the importing user."""
-        people = []
-        for new in {id(a.new_person): a.new_person for a in plan.actions
-                    if a.new_person is not None}.values():
-            person = Person(full_name=new.full_name, gender=new.gender,
-                            birth_year=new.birth_year, position=new.position,
-                            organization_id=new.organization_id)
-            # Every field was checked row by row in `validate` (lengths, years, choices), so
-            # full_clean() here would only repeat it for 100,000 objects.
+        with without_cyclic_gc():
+            return self._write(plan)
+
+    def _write(self, plan) -> dict[str, int]:
+        # Every field was checked row by row in `validate` (lengths, years, choices), so
+        # full_clean() here would only repeat it for 100,000 objects.
+        new_people = list({id(a.new_person): a.new_person for a in plan.actions
+                           if a.new_person is not None}.values())
+        people = unsaved_instances(Person, (
+            {"full_name": new.full_name, "gender": new.gender, "birth_year": new.birth_year,
+             "position": new.position, "organization_id": new.organization_id}
+            for new in new_people))
+        for new, person in zip(new_people, people):
             person.refresh_derived_fields()
             new.person = person
-            people.append(person)
-        Person.objects.bulk_create(people, batch_size=WRITE_CHUNK)
-        bulk_history_insert(Person, people, user=self.user, reason=self.change_reason)
-        records = []
-        for a in plan.actions:
-            record = AwardRecord(
-                person_id=a.new_person.person.pk if a.new_person else a.person_id,
-                organization_id=a.organization_id, collective_name=a.collective_name,
-                organization_at_award_id=a.organization_at_award_id,
-                award_type_id=a.award_type_id, kind=a.kind, achievement_year=a.achievement_year,
-                decision_number=a.decision_number, decision_date=a.decision_date,
-                issuing_level=a.issuing_level, granting_level=a.granting_level,
-            )
+        bulk_insert_with_history(Person, people, user=self.user, reason=self.change_reason,
+                                 chunk=WRITE_CHUNK)
+        records = unsaved_instances(AwardRecord, (
+            {"person_id": a.new_person.person.pk if a.new_person else a.person_id,
+             "organization_id": a.organization_id, "collective_name": a.collective_name,
+             "organization_at_award_id": a.organization_at_award_id,
+             "award_type_id": a.award_type_id, "kind": a.kind,
+             "achievement_year": a.achievement_year, "decision_number": a.decision_number,
+             "decision_date": a.decision_date, "issuing_level": a.issuing_level,
+             "granting_level": a.granting_level}
+            for a in plan.actions))
+        for record in records:
             record.refresh_derived_fields()
-            records.append(record)
-        AwardRecord.objects.bulk_create(records, batch_size=WRITE_CHUNK)
-        bulk_history_insert(AwardRecord, records, user=self.user, reason=self.change_reason)
+        bulk_insert_with_history(AwardRecord, records, user=self.user, reason=self.change_reason,
+                                 chunk=WRITE_CHUNK)
         return {"create": len(records), "new_people": len(people)}
 
 

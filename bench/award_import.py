@@ -13,9 +13,10 @@ some Chiến sĩ thi đua cơ sở, a few Bằng khen, Giấy khen, Kỷ niệm 
 issuer, award and year, dated in the following year.
 
 Then it runs the web path end to end, as the import page does: `import_preview` (read, check,
-store the file and its report) and `import_commit` (read the stored file again, check it again
-against the database, write in one transaction). For each phase: wall time, SQL query count and
-time (counted with connection.execute_wrapper, no SQL text kept), rows/s. Peak memory is the
+store the file, the rows read and its report) and `import_commit` (take the rows kept at
+preview, check them again against the database, write in one transaction: COPY on PostgreSQL).
+For each phase: wall time, SQL statement count and time (counted with
+connection.execute_wrapper, COPY included, no SQL text kept), rows/s. Peak memory is the
 process's maxrss (getrusage); the file is generated in a child process so that it does not count.
 
 Afterwards it removes what it wrote (the award records, the people created, their history rows,

@@ -43,13 +43,17 @@ def _column_index(letters: str) -> int:
 def _text_of(element) -> str:
     """The text of a shared or inline string: its <t>, or the <t> of each rich-text run; the
     phonetic runs (<rPh>) are not part of the value."""
+    if len(element) == 1:  # the common case, a single <t>
+        child = element[0]
+        if child.tag == _T:
+            return child.text or ""
     parts = []
     for child in element:
-        if child.tag == MAIN + "t":
+        if child.tag == _T:
             parts.append(child.text or "")
-        elif child.tag == MAIN + "r":
+        elif child.tag == _R:
             for run_child in child:
-                if run_child.tag == MAIN + "t":
+                if run_child.tag == _T:
                     parts.append(run_child.text or "")
     return "".join(parts)
 
@@ -174,12 +178,20 @@ def iter_rows(data: bytes, width: int) -> Iterator[list[tuple[object, bool]]]:
                 raise ValueError("malformed sheet XML") from error
 
 
-_C, _F, _V, _IS = MAIN + "c", MAIN + "f", MAIN + "v", MAIN + "is"
+_C, _F, _V, _IS, _T, _R = (MAIN + "c", MAIN + "f", MAIN + "v", MAIN + "is", MAIN + "t",
+                           MAIN + "r")
+_DIGITS = "0123456789"
+_EMPTY = (None, False)
+
+
+def _cells_of(row):
+    """The <c> children of a row: lxml filters them in C; ElementTree's elements cannot."""
+    return row.iterchildren(_C) if _lxml_iterparse is not None else row.iterfind(_C)
 _COLUMNS: dict[str, int] = {}
 
 
 def _position(ref: str) -> int:
-    letters = ref.rstrip("0123456789")
+    letters = ref.rstrip(_DIGITS)
     index = _COLUMNS.get(letters)
     if index is None:
         if not _CELL_REF.match(ref):
@@ -189,38 +201,43 @@ def _position(ref: str) -> int:
 
 
 def _row(element, width, strings, date_styles, epoch) -> list[tuple[object, bool]]:
+    # Called for every row of the sheet: lookups are kept local and the common cell (an inline
+    # or shared string, or a number) goes through as few branches as possible.
     cells: list[tuple[object, bool]] = []
+    append = cells.append
     position = 0
-    for cell in element:
-        if cell.tag != _C:
-            continue
+    for cell in _cells_of(element):
         ref = cell.get("r")
         if ref:
-            position = _position(ref)
+            position = _COLUMNS.get(ref.rstrip(_DIGITS))
+            if position is None:
+                position = _position(ref)
         if position >= width:
             position += 1
             continue
-        while len(cells) < position:
-            cells.append((None, False))
-        kind = cell.get("t", "n")
+        if len(cells) < position:
+            cells.extend([_EMPTY] * (position - len(cells)))
+        kind = cell.get("t")
         formula = value_text = inline = None
         for child in cell:
             tag = child.tag
-            if tag == _V:
+            if tag == _IS:
+                inline = _text_of(child)
+            elif tag == _V:
                 value_text = child.text
             elif tag == _F:
                 formula = child.text or ""
-            elif tag == _IS:
-                inline = _text_of(child)
+        position += 1
         if formula is not None:
-            value = "=" + formula
-        elif kind == "inlineStr":
+            append(("=" + formula, True))
+            continue
+        if kind == "inlineStr":
             value = inline or ""
         elif value_text is None:
             value = None
         elif kind == "s":
             value = strings[int(value_text)]
-        elif kind in ("str", "e"):
+        elif kind == "str" or kind == "e":
             value = value_text
         elif kind == "b":
             value = value_text.strip() in ("1", "true")
@@ -229,6 +246,5 @@ def _row(element, width, strings, date_styles, epoch) -> list[tuple[object, bool
             style = cell.get("s")
             if style is not None and int(style) in date_styles:
                 value = from_excel(value, epoch)
-        cells.append((value, formula is not None))
-        position += 1
+        append((value, False))
     return cells

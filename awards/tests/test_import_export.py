@@ -409,3 +409,91 @@ def test_the_preview_page_shows_an_awards_report(world, client):
 
     assert "KHONG_CO" in page
     assert "Mã khen thưởng" in page
+
+
+# --- the writes: COPY on PostgreSQL, bulk INSERT elsewhere; the rows kept between the steps ----
+
+
+def test_commit_writes_each_value_and_a_history_row_by_the_importing_user(world):
+    admin = world.users.admin
+
+    batch = preview(admin, [
+        person_row("Phạm Thị Lan", birth="1990", position="Tổ trưởng \\ kế toán"),
+        collective_row("Tổ\\sản xuất \"số\" 2", number="8/QĐ-HTX", issuer=""),
+    ])
+    import_commit(batch=batch, user=admin)
+
+    lan = Person.objects.get(full_name="Phạm Thị Lan")
+    assert (lan.birth_year, lan.gender, lan.position, lan.organization, lan.search_text) == (
+        1990, "F", "Tổ trưởng \\ kế toán", world.coop_hanoi, "pham thi lan")
+    record = AwardRecord.objects.get(person=lan)
+    assert (record.award_type.code, record.kind, record.achievement_year, record.decision_number,
+            record.decision_date, record.issuing_level, record.granting_level, record.revoked) == (
+        "BK_CT", AwardRecord.Kind.MERIT, 2024, DECISION, datetime.date(2025, 3, 15),
+        "Chủ tịch Liên minh HTX Việt Nam", AwardType.GrantingLevel.ALLIANCE_CHAIRMAN, False)
+    team = AwardRecord.objects.get(collective_name="Tổ\\sản xuất \"số\" 2")
+    assert (team.organization, team.person, team.collective_search) == (
+        world.coop_hanoi, None, "to\\san xuat \"so\" 2")
+    reason = f"Nhập từ tệp, lần số {batch.pk}"
+    for obj in (lan, record, team):
+        [created] = type(obj).history.filter(id=obj.pk)
+        assert (created.history_type, created.history_user, created.history_change_reason) == (
+            "+", admin, reason)
+        fields = [f.attname for f in type(obj)._meta.concrete_fields]
+        assert [getattr(created, f) for f in fields] == [getattr(obj, f) for f in fields]
+    later = award_record(code="LDTT", person=lan)  # the id sequence moved past the import
+    assert later.pk > record.pk
+
+
+def test_commit_checks_the_kept_rows_against_the_database_again(world):
+    """The commit reads the rows kept at preview, not the workbook, and checks them again: an
+    award imported meanwhile is skipped, and the person it created is matched, not doubled."""
+    admin = world.users.admin
+    batch = preview(admin, [person_row("Đỗ Văn Minh", birth="1970", gender="Nam"),
+                            person_row("Đỗ Văn Minh", birth="1970", gender="Nam", code="KNC")])
+    batch.file.storage.delete(batch.file.name)
+    import_commit(batch=preview(admin, [person_row("Đỗ Văn Minh", birth="1970", gender="Nam")]),
+                  user=admin)
+
+    import_commit(batch=batch, user=admin)
+
+    batch.refresh_from_db()
+    assert counts(batch) == {"create": 1, "skip": 1, "new_people": 0}
+    minh = Person.objects.get(full_name="Đỗ Văn Minh")
+    assert sorted(r.award_type.code for r in minh.award_records.all()) == ["BK_CT", "KNC"]
+
+
+def test_rows_kept_in_the_earlier_format_are_still_committed(world):
+    import gzip
+    import json
+
+    from django.core.files.base import ContentFile
+
+    admin = world.users.admin
+    batch = preview(admin, [person_row()])
+    kept = f"{batch.file.name}.rows.json.gz"
+    batch.file.storage.delete(kept)
+    batch.file.storage.save(kept, ContentFile(gzip.compress(json.dumps(
+        [[2, dict(zip(HEADERS, person_row()))]]).encode())))
+
+    import_commit(batch=batch, user=admin)
+
+    assert AwardRecord.objects.get().person.full_name == "Nguyễn Thị Hoà"
+
+
+def test_a_record_written_meanwhile_makes_the_bulk_write_fail_as_a_clash(world):
+    """The services turn Django's IntegrityError into "someone changed the same data": the
+    COPY of PostgreSQL must raise it as bulk_create does."""
+    from django.db import IntegrityError, transaction
+
+    from clusters.imports.base import bulk_insert_with_history, unsaved_instances
+
+    existing = award_record(code="LDTT", person=PersonFactory(organization=world.coop_hanoi))
+    [copy] = unsaved_instances(AwardRecord, [{
+        "person_id": existing.person_id, "award_type_id": existing.award_type_id,
+        "decision_number": existing.decision_number, "decision_date": existing.decision_date,
+        "achievement_year": existing.achievement_year,
+        "organization_at_award_id": world.coop_hanoi.pk}])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert_with_history(AwardRecord, [copy], user=world.users.admin, reason="")

@@ -18,7 +18,7 @@ from ..models import ImportBatch
 from ..permissions import can_import
 from ..spreadsheets import Row, SpreadsheetError, check_upload, extension_of, read_rows
 from ..text import clean_text
-from .base import Importer, Plan, Problem, importer_for
+from .base import Importer, Plan, Problem, importer_for, without_cyclic_gc
 
 # A report keeps this many problems of each sort; the counts keep the true totals.
 REPORT_LIMIT = 1000
@@ -32,6 +32,11 @@ def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
     file's name or size is refused."""
     if not can_import(user):
         raise PermissionDenied
+    with without_cyclic_gc():
+        return _preview(kind, uploaded_file, user)
+
+
+def _preview(kind: str, uploaded_file, user) -> ImportBatch:
     importer_class = _importer_class(kind)
     name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))
     check_upload(name, uploaded_file.size)
@@ -49,7 +54,7 @@ def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
     )
     batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
     if not isinstance(rows, Plan):
-        _keep_rows(batch.file, rows)
+        _keep_rows(batch.file, rows, importer_class.headers)
     batch.save()
     return batch
 
@@ -106,7 +111,8 @@ def import_commit(*, batch: ImportBatch, user) -> ImportBatch:
     Importers may queue work for after the commit (the users importer sends e-mails)."""
     if not can_import(user):
         raise PermissionDenied
-    batch, committed = _commit_or_reject(batch, user)
+    with without_cyclic_gc():
+        batch, committed = _commit_or_reject(batch, user)
     if not committed:
         raise ValidationError(_("The data changed since the file was checked, and some rows "
                                 "are no longer valid; nothing was imported. See the problems "
@@ -141,9 +147,13 @@ def _rows_name(stored) -> str:
     return f"{stored.name}.rows.json.gz"
 
 
-def _keep_rows(stored, rows) -> None:
+def _keep_rows(stored, rows, headers) -> None:
+    """The rows as lists in `headers` order: half the JSON of one dict per row, and faster to
+    write and read again."""
     payload = gzip.compress(json.dumps(
-        [[row.number, row.values] for row in rows], ensure_ascii=False).encode(), compresslevel=3)
+        {"headers": list(headers),
+         "rows": [[row.number, *[row[header] for header in headers]] for row in rows]},
+        ensure_ascii=False).encode(), compresslevel=3)
     stored.storage.save(_rows_name(stored), ContentFile(payload))
 
 
@@ -153,7 +163,10 @@ def _kept_rows(stored):
         return None
     with stored.storage.open(name, "rb") as handle:
         data = json.loads(gzip.decompress(handle.read()))
-    return [Row(number, values) for number, values in data]
+    if isinstance(data, list):  # kept before the rows became lists: [number, {header: text}]
+        return [Row(number, values) for number, values in data]
+    headers = data["headers"]
+    return [Row(number, dict(zip(headers, values))) for number, *values in data["rows"]]
 
 
 def _counts(importer_class: type[Importer], counts: dict[str, int]) -> list[dict]:
