@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clusters.views import apply_service_errors
+from emulation.selectors_fairness import fairness_panels
 
 from . import permissions
 from . import services_council as services
@@ -159,7 +160,7 @@ def meeting_ballot(request, pk):
                               unit=unit)
         return _ballot_page(request, meeting, seat, items, form)
 
-    form = BallotForm(request.POST, items=meeting.items.only("pk"),
+    form = BallotForm(request.POST, items=meeting.items.only("pk", "meeting"),
                       recused=list(my_recusals(meeting, seat)))
     if not form.is_valid() or request.POST.get("edit"):  # "edit": back from the confirmation
         return page_again(form)
@@ -258,6 +259,8 @@ def agenda_item_detail(request, pk):
         "key_reasons": key_reasons(nomination.verdict_reasons or []),
         "can_vote": permissions.can_vote(request.user, meeting),
         "can_view_results": permissions.can_view_results(request.user, meeting),
+        # Fairness of the nominee's cluster or bloc, shown before the vote (issue 6 part 7).
+        "fairness_panels": fairness_panels(request.user, nomination),
     })
 
 

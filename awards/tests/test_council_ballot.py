@@ -589,3 +589,32 @@ def ballot_page_url(world):
     from awards.models import CouncilMeeting
 
     return ballot_url(CouncilMeeting.objects.get(title="Phiên họp đếm truy vấn"))
+
+
+def test_sending_a_ballot_runs_the_same_queries_for_2_and_20_items(world, client):
+    """The POST validated 500 choices with a query per item once (bench/RESULTS.md §10)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.models import Attendance
+    from awards.tests.council_builders import MEETING_DAY, council_nominations, make_council
+
+    council, _term, seats, secretary = make_council(world, members=3)
+    client.force_login(seats[1].user)
+    counts = []
+    for n in (2, 20):
+        meeting = sc.meeting_save(council=council, by=world.users.appraiser, title=f"Phiên {n}",
+                                  date=MEETING_DAY, chair=seats[0], secretary=secretary)
+        sc.agenda_add(meeting=meeting, by=world.users.appraiser,
+                      nominations=(council_nominations(world, code="BK_CT", n=n // 2)
+                                   + council_nominations(world, code="CSTDN", n=n - n // 2)))
+        sc.attendance_record(meeting=meeting, by=world.users.appraiser,
+                             statuses={s.pk: Attendance.Status.PRESENT for s in seats})
+        meeting = sc.meeting_open(meeting=meeting, by=seats[0].user)
+        data = {f"choice_{item.pk}": "agree" for item in meeting.items.all()}
+        data["confirm"] = "1"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("awards:meeting_ballot", args=[meeting.pk]), data)
+        assert response.status_code == 200 and b"receipt-code" in response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
