@@ -30,6 +30,9 @@ NAVIGATION = [
         (_("Emulation movements"), "emulation:movement_list", lambda u: True),
         (_("Emulation registrations"), "emulation:registration_list", lambda u: True),
         (_("Legal documents"), "emulation:document_list", lambda u: True),
+        (_("Scoring rounds"), "emulation:round_list", lambda u: True),
+        (_("Groups outside the Alliance"), "emulation:external_group_list", lambda u: __import__("emulation.permissions_groups", fromlist=["_"]).can_view_external_groups(u)),
+        (_("Fairness of scoring"), "emulation:fairness_index", lambda u: __import__("emulation.permissions_fairness", fromlist=["_"]).can_open_fairness_index(u)),
     ]),
     (_("Awards"), [
         (_("Award registry"), "awards:registry_search", award_permissions.can_view_registry),

@@ -21,6 +21,11 @@ NOT_PROVINCIAL = {
     "deadlines:notification_open": "thông báo riêng của từng người dùng; người khác nhận 404 (tests/…/test_notifications.py)",
     "emulation:document_detail": "sổ văn bản pháp lý dùng chung toàn hệ thống; ai có vai trò đều xem",
     "emulation:document_edit": "sổ văn bản pháp lý dùng chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "emulation:external_group_detail": "nhóm thi đua ngoài Liên minh: chỉ vai trò trung ương xem, người khác 404 (emulation/tests/test_external_groups.py)",
+    "emulation:external_group_edit": "nhóm thi đua ngoài Liên minh: chỉ quản trị trung ương, người khác 404 (emulation/tests/test_external_groups.py)",
+    "emulation:external_year_add": "nhóm thi đua ngoài Liên minh: chỉ quản trị trung ương, người khác 404 (emulation/tests/test_external_groups.py)",
+    "emulation:external_year_edit": "nhóm thi đua ngoài Liên minh: chỉ quản trị trung ương, người khác 404 (emulation/tests/test_external_groups.py)",
+    "emulation:external_year_document": "nhóm thi đua ngoài Liên minh: chỉ vai trò trung ương xem, người khác 404 (emulation/tests/test_external_groups.py)",
     "public:verify": "trang xác minh công khai theo mã in trên giấy chứng nhận, không theo id; chỉ hiện 4 thông tin",
 }
 
@@ -76,12 +81,19 @@ def hanoi_objects(world):
         **__import__("awards.tests.test_appraisal", fromlist=["_"]).cross_province_objects(world),
         # The emulation year: movements, calls, registrations (emulation/views.py).
         **__import__("emulation.tests.builders", fromlist=["_"]).cross_province_objects(world),
+        # Scoring rounds, sheets, evidence, ranking, proposal (emulation/views_scoring.py).
+        **__import__("emulation.tests.scoring_builders", fromlist=["_"]).cross_province_objects(world),
+        # A group's year: pledge and criteria table (emulation/views_groups.py).
+        **__import__("emulation.tests.test_pledges", fromlist=["_"]).cross_province_objects(world),
+        **__import__("emulation.tests.test_criteria", fromlist=["_"]).cross_province_objects(world),
         # Council voting: ballot, draft, agenda item, recusal, documents (awards/views_ballot.py).
         **__import__("awards.tests.test_council_ballot", fromlist=["_"]).cross_province_objects(world),
         # Councils, meetings, agenda, attendance, results (awards/views_council.py).
         **__import__("awards.tests.test_council_pages", fromlist=["_"]).cross_province_objects(world),
         # The minutes and the counting record of a closed meeting (awards/views_council_pdf.py).
         **__import__("awards.tests.test_council_minutes", fromlist=["_"]).cross_province_objects(world),
+        # Fairness analytics of a group (emulation/views_fairness.py).
+        **__import__("emulation.tests.fairness_builders", fromlist=["_"]).cross_province_objects(world),
     }
 
 

@@ -266,3 +266,77 @@ def test_emulation_pages_issue_a_constant_number_of_queries(world, client, url, 
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+
+
+# --- fairness analytics of a group (emulation.views_fairness) ----------------------------------
+
+
+def test_fairness_page_issues_a_constant_number_of_queries(world, client):
+    from emulation.tests import fairness_builders as fb
+
+    client.force_login(world.users.admin)
+    fb.make_scored_units(world, 2)
+    target = fb.fairness_url(world)
+    client.get(target)
+    with_two = count_queries(client, target)
+
+    fb.make_scored_units(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
+
+
+# --- a group's year: pledge and criteria table (emulation.views_groups) ------------------------
+
+
+@pytest.mark.parametrize("url, make", [
+    (__import__("emulation.tests.test_pledges", fromlist=["_"]).pledge_url,
+     __import__("emulation.tests.test_pledges", fromlist=["_"]).make_targets),
+    (__import__("emulation.tests.test_criteria", fromlist=["_"]).table_url,
+     __import__("emulation.tests.test_criteria", fromlist=["_"]).make_criteria),
+], ids=["pledge_page", "criteria_table_page"])
+def test_group_year_pages_issue_a_constant_number_of_queries(world, client, url, make):
+    client.force_login(world.users.staff)
+    make(world, 2)
+    target = url(world)
+    client.get(target)
+    with_two = count_queries(client, target)
+
+    make(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
+
+
+# --- scoring rounds (emulation.views_scoring): 2 and 20 units, 2 and 20 criteria ---------------
+
+
+@pytest.mark.parametrize("url", [
+    __import__("emulation.tests.scoring_builders", fromlist=["_"]).ranking_url,
+    __import__("emulation.tests.scoring_builders", fromlist=["_"]).audit_url,
+    __import__("emulation.tests.scoring_builders", fromlist=["_"]).sheet_url,
+    __import__("emulation.tests.scoring_builders", fromlist=["_"]).round_url,
+], ids=["ranking", "ranking_unit", "sheet_detail", "round_detail"])
+def test_scoring_pages_issue_a_constant_number_of_queries(world, client, url):
+    client.force_login(world.users.staff)
+    small, big = url(world, 2), url(world, 20)
+    client.get(small)
+    client.get(big)
+
+    with_two = count_queries(client, small)
+    with_twenty = count_queries(client, big)
+
+    assert with_two == with_twenty
+
+
+def test_the_round_list_issues_a_constant_number_of_queries(world, client):
+    make = __import__("emulation.tests.scoring_builders", fromlist=["_"]).make_rounds
+    client.force_login(world.users.staff)
+    make(world, 2)
+    client.get("/thi-dua/cham-diem/")
+    with_two = count_queries(client, "/thi-dua/cham-diem/")
+
+    make(world, 18)
+    with_twenty = count_queries(client, "/thi-dua/cham-diem/")
+
+    assert with_two == with_twenty
