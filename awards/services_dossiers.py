@@ -183,7 +183,10 @@ def _editable(dossier: Dossier, by) -> None:
 @transaction.atomic
 def nomination_add(*, dossier: Dossier, award_type: AwardType, achievement_summary: str,
                    person: Person | None = None, organization: Organization | None = None,
-                   by, source: Nomination | None = None) -> Nomination:
+                   by, source: Nomination | None = None, group=None) -> Nomination:
+    """Add a nomination to a draft dossier. The candidate belongs to the dossier's unit; or,
+    with `group` (a clusters.EmulationGroup the unit leads in the cycle's year), the candidate
+    is a member unit of that group: the leader proposes its cluster's leading units."""
     if source is None:
         _editable(dossier, by)
     if (person is None) == (organization is None):
@@ -192,7 +195,9 @@ def nomination_add(*, dossier: Dossier, award_type: AwardType, achievement_summa
         raise ValidationError({"award_type": _("This cycle does not accept %(award)s.") % {
             "award": award_type.name}})
     candidate_org = person.organization if person else organization
-    if source is None and not candidate_org.path.startswith(dossier.organization.path):
+    if group is not None:
+        _check_group_nomination(dossier, group, person, organization)
+    elif source is None and not candidate_org.path.startswith(dossier.organization.path):
         raise ValidationError(_("%(name)s does not belong to %(unit)s.") % {
             "name": person.full_name if person else organization.name,
             "unit": dossier.organization.name})
@@ -211,6 +216,23 @@ def nomination_add(*, dossier: Dossier, award_type: AwardType, achievement_summa
     _history_user(nomination, by).full_clean()
     nomination.save()
     return nomination
+
+
+def _check_group_nomination(dossier, group, person, organization) -> None:
+    from clusters.models import GroupLeadership, GroupMembership
+
+    year = dossier.cycle.year
+    leads = GroupLeadership.objects.filter(group=group, year=year,
+                                           organization=dossier.organization,
+                                           role=GroupLeadership.Role.LEADER).exists()
+    if not leads:
+        raise ValidationError(_("%(unit)s does not lead %(group)s in %(year)s.") % {
+            "unit": dossier.organization.name, "group": group.name, "year": year})
+    if person is not None or not GroupMembership.objects.filter(
+            group=group, year=year, organization=organization).exists():
+        raise ValidationError(_("%(name)s is not a member unit of %(group)s in %(year)s.") % {
+            "name": person.full_name if person else organization.name, "group": group.name,
+            "year": year})
 
 
 @transaction.atomic

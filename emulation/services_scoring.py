@@ -343,12 +343,14 @@ def proposal_limits(round: ScoringRound) -> dict:
     return {FLAG: params["flags_per_cluster_max"], CERTIFICATE: params.get(CERTIFICATE_LIMIT_KEY)}
 
 
-def open_cycle_for(award_type):
+def open_cycle_for(award_type, year):
+    """The Alliance's open cycle for the achievements of `year` that accepts the award."""
     from awards.models import AwardCycle
 
     return (AwardCycle.objects.filter(organizer__kind=Organization.Kind.VCA_CENTRAL,
-                                      status=AwardCycle.Status.OPEN, award_types=award_type)
-            .order_by("-year", "-deadline", "-id").first())
+                                      status=AwardCycle.Status.OPEN, award_types=award_type,
+                                      year=year)
+            .order_by("-deadline", "-id").first())
 
 
 def _check_choices(results, choices, reasons, limits, award_types):
@@ -383,31 +385,13 @@ def _summary(round, result, count, reason) -> str:
     return f"{text} {reason}".strip()
 
 
-def _nominate(dossier, award_type, organization, summary, by):
-    """awards.services_dossiers.nomination_add, which takes candidates inside the dossier's
-    unit only. A group leader proposes the other members of its group, which the awards
-    services do not provide for yet: for those, the same checks and the same row."""
-    from awards.models import Nomination
-    from awards.services_dossiers import MAX_SUMMARY, _editable, nomination_add
+def _nominate(dossier, award_type, organization, summary, by, group):
+    """The leader's dossier takes the group's member units (awards.services_dossiers checks
+    that the dossier's unit leads the group that year and that the unit is a member)."""
+    from awards.services_dossiers import nomination_add
 
-    if organization.path.startswith(dossier.organization.path):
-        return nomination_add(dossier=dossier, award_type=award_type, organization=organization,
-                              achievement_summary=summary, by=by)
-    _editable(dossier, by)
-    if not dossier.cycle.award_types.filter(pk=award_type.pk).exists():
-        raise ValidationError(_("This cycle does not accept %(award)s.") % {
-            "award": award_type.name})
-    if not award_type.for_collectives:
-        raise ValidationError(_("%(award)s is awarded to individuals only.") % {
-            "award": award_type.name})
-    position = (dossier.nominations.aggregate(m=Max("position"))["m"] or 0) + 1
-    nomination = Nomination(dossier=dossier, organization=organization, award_type=award_type,
-                            achievement_summary=_text(summary, field="achievement_summary",
-                                                      limit=MAX_SUMMARY, required=True),
-                            position=position)
-    _actor(nomination, by).full_clean()
-    nomination.save()
-    return nomination
+    return nomination_add(dossier=dossier, award_type=award_type, organization=organization,
+                          achievement_summary=summary, by=by, group=group)
 
 
 def _leader_dossier(cycle, leader, by):
@@ -448,11 +432,12 @@ def proposal_confirm(*, round: ScoringRound, choices: dict, reasons: dict, by) -
     _check_choices(results, choices, reasons, proposal_limits(round), award_types)
     cycles = {}
     for code in choices:
-        cycles[code] = open_cycle_for(award_types[code])
+        cycles[code] = open_cycle_for(award_types[code], round.year)
         if cycles[code] is None:
-            raise ValidationError(_("No award cycle of the Alliance is open for %(award)s: the "
-                                    "proposal can be made once one is opened.") % {
-                "award": award_types[code].name})
+            raise ValidationError(_("No award cycle of the Alliance for the achievements of "
+                                    "%(year)s is open for %(award)s: the proposal can be made "
+                                    "once one is opened.") % {
+                "award": award_types[code].name, "year": round.year})
     leader = Organization.objects.get(pk=perms.access(by, round).leader_id)
     ranked = {r.organization.pk: r for r in results}
     proposals = []
@@ -462,7 +447,7 @@ def proposal_confirm(*, round: ScoringRound, choices: dict, reasons: dict, by) -
             result = ranked[pk]
             nomination = _nominate(dossier, award_types[code], result.organization,
                                    _summary(round, result, len(results), reasons.get(pk, "")),
-                                   by)
+                                   by, round.group)
             proposal = RoundProposal(round=round, organization=result.organization,
                                      award_type=award_types[code], rank=result.rank,
                                      final_score=rounded(result.final), nomination=nomination,

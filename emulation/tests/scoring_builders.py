@@ -123,13 +123,14 @@ def closed_round(world, self_points: dict, peer_points: dict | None = None, **op
     return s
 
 
-def open_cycle(world, codes=("CTD_LM", "BK_BCH"), *, organizer=None, submitters=None):
+def open_cycle(world, codes=("CTD_LM", "BK_BCH"), *, organizer=None, submitters=None,
+               year=2025):
     from awards import services_dossiers
     from awards.models import AwardType
 
     cycle = services_dossiers.cycle_create(
-        organizer=organizer or world.central, kind="merit", year=2025,
-        title="Xét khen thưởng tổng kết năm 2025",
+        organizer=organizer or world.central, kind="merit", year=year,
+        title=f"Xét khen thưởng tổng kết năm {year}",
         award_types=list(AwardType.objects.filter(code__in=codes)),
         submitters=submitters or [world.hanoi, world.hue],
         deadline=timezone.localdate() + datetime.timedelta(days=30), by=world.users.admin)

@@ -342,7 +342,7 @@ def test_the_proposal_page_without_an_open_cycle_creates_nothing(world, client):
     response = client.post(reverse("emulation:proposal", args=[s.round.pk]),
                            {f"flag_{s.units[0].pk}": "on"})
 
-    assert "Không có đợt xét khen thưởng nào của Liên minh" in response.content.decode()
+    assert "Chưa có đợt xét khen thưởng thành tích năm 2025" in response.content.decode()
     assert RoundProposal.objects.count() == 0
 
 

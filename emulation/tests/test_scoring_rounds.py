@@ -420,12 +420,33 @@ def test_a_lower_ranked_unit_needs_a_reason(world, ranked):
 
 
 def test_without_an_open_cycle_nothing_is_created(world, ranked):
+    open_cycle(world, year=2026)  # open, but for another year's achievements
+
     with pytest.raises(ValidationError) as error:
         services.proposal_confirm(round=ranked.round, choices={"CTD_LM": [ranked.units[0].pk]},
                                   reasons={}, by=world.users.head)
 
-    assert "Không có đợt xét" in " ".join(error.value.messages)
+    assert "Chưa có đợt xét khen thưởng thành tích năm" in " ".join(error.value.messages)
     assert (RoundProposal.objects.count(), Dossier.objects.count()) == (0, 0)
+
+
+def test_the_leaders_dossier_takes_only_members_of_the_group_it_leads(world, ranked):
+    """awards.services_dossiers.nomination_add with `group`: the leader's dossier takes the
+    group's member units, and nobody else."""
+    from awards import services_dossiers
+    from awards.models import AwardType
+
+    cycle = open_cycle(world)
+    services.proposal_confirm(round=ranked.round, choices={"CTD_LM": [ranked.units[0].pk]},
+                              reasons={}, by=world.users.head)
+    dossier = Dossier.objects.get(cycle=cycle)
+    with pytest.raises(ValidationError) as error:
+        services_dossiers.nomination_add(
+            dossier=dossier, award_type=AwardType.objects.get(code="CTD_LM"),
+            organization=world.coop_hue, achievement_summary="Dẫn đầu cụm.",
+            by=world.users.head, group=ranked.round.group)
+    assert world.coop_hue.name in " ".join(error.value.messages)
+    assert dossier.nominations.count() == 1
 
 
 @pytest.mark.parametrize("who", ["group_leader", "outsider"])
