@@ -12,12 +12,6 @@ EM_DASH = "—"
 
 # Texts that were replaced: citing them in a document dated on or after the day shown is an
 # error (domain-reference rule 36). Matched on the text of a legal basis line.
-SUPERSEDED_TEXTS = [
-    ("Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003", datetime.date(2024, 1, 1)),
-    ("91/2017/NĐ-CP", datetime.date(2024, 1, 1)),
-    ("12/2019/TT-BNV", datetime.date(2024, 1, 1)),
-    ("98/2023/NĐ-CP", datetime.date(2025, 7, 1)),
-]
 
 
 def pad_day(day: int) -> str:
@@ -117,14 +111,6 @@ def legal_bases_from_rule_set(rule_set_basis: str, *, proposal_line: str = "") -
     if proposal_line:
         lines.append(proposal_line)
     return "\n".join(legal_basis_lines("\n".join(lines)))
-
-
-def superseded_citations(text: str, on_date: datetime.date | None) -> list[str]:
-    """The citations of `text` that were replaced before `on_date` (rule 36)."""
-    if on_date is None:
-        return []
-    return [needle for needle, replaced_on in SUPERSEDED_TEXTS
-            if on_date >= replaced_on and needle.lower() in (text or "").lower()]
 
 
 def recipient_lines(text: str, *, archive: str = "Lưu: VT.") -> list[str]:

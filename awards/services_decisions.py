@@ -340,10 +340,13 @@ def _check_ready_to_issue(decision: Decision) -> None:
         errors["legal_bases"] = _("Please enter the legal bases.")
     if decision.kind != Decision.Kind.EXTERNAL and not decision.place:
         errors["place"] = _("Please enter the place of issue.")
-    stale = documents.superseded_citations(decision.legal_bases, decision.date)
+    # The registry of legal documents (emulation.LegalDocument) says what was in force on the
+    # decision date; a text it does not know is not judged.
+    from emulation.citations import check_citations
+
+    stale = check_citations(decision.legal_bases, decision.date) if decision.date else []
     if stale and "legal_bases" not in errors:
-        errors["legal_bases"] = _("The legal bases cite texts replaced before the decision "
-                                  "date: %(texts)s.") % {"texts": ", ".join(stale)}
+        errors["legal_bases"] = " ".join(flag.message for flag in stale)
     if errors:
         raise ValidationError(errors)
 

@@ -82,15 +82,39 @@ class CitationIndex:
         self.by_key = {number_key(d.number): d for d in documents}
 
     def find(self, text: str) -> list[LegalDocument]:
-        """The known documents cited in `text`, in order of first citation, each once."""
-        found, seen = [], set()
+        """The known documents cited in `text`, in order of first citation, each once: by
+        number and symbol, or, as laws are usually cited, by name and date of issue
+        ("Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003")."""
+        found = []
         folded = _fold((text or "")[:MAX_TEXT])
         for match in _TOKEN.finditer(folded):
             document = self._longest_known(match.group(0))
-            if document is not None and document.pk not in seen:
+            if document is not None:
+                found.append((match.start(), document))
+        for needle, document in self._by_name_and_date():
+            position = folded.find(needle)
+            if position >= 0:
+                found.append((position, document))
+        seen, ordered = set(), []
+        for _position, document in sorted(found, key=lambda pair: pair[0]):
+            if document.pk not in seen:
                 seen.add(document.pk)
-                found.append(document)
-        return found
+                ordered.append(document)
+        return ordered
+
+    def _by_name_and_date(self):
+        """(folded "name ngày d tháng m năm y", document) for each law: the name is the
+        title up to a parenthesis."""
+        if not hasattr(self, "_names"):
+            self._names = []
+            for document in self.by_pk.values():
+                if document.doc_type != LegalDocument.Type.LAW:
+                    continue
+                name = _fold(document.title.split("(")[0]).strip()
+                day = document.issued_on
+                self._names.append(
+                    (f"{name} ngay {day.day} thang {day.month} nam {day.year}", document))
+        return self._names
 
     def _longest_known(self, token: str) -> LegalDocument | None:
         """`91/2017/nd-cp-dieu` is 91/2017/NĐ-CP followed by other words: drop trailing parts

@@ -389,6 +389,32 @@ def test_superseded_legal_bases_are_refused(world):
         sd.decision_issue(decision=decision, by=world.users.appraiser)
 
     assert "legal_bases" in caught.value.message_dict
+    # The registry of legal documents names what replaced it on the decision date.
+    assert "152/2025/NĐ-CP" in caught.value.message_dict["legal_bases"][0]
+
+
+def test_a_law_cited_by_name_and_date_is_checked_too(world):
+    """Laws are cited by name and date of issue, not by number."""
+    decision = make_decision(world, n=1, legal_bases=(
+        "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003;\n"
+        "Nghị định số 152/2025/NĐ-CP ngày 14/6/2025 của Chính phủ"))
+    before = _state(world)
+
+    with pytest.raises(ValidationError) as caught:
+        sd.decision_issue(decision=decision, by=world.users.appraiser)
+
+    message = caught.value.message_dict["legal_bases"][0]
+    assert "15/2003/QH11" in message and "06/2022/QH15" in message
+    assert _state(world) == before
+
+
+def test_the_decision_page_flags_a_replaced_legal_basis(world, client):
+    decision = make_decision(world, n=1, legal_bases="Nghị định số 98/2023/NĐ-CP ngày 31/12/2023")
+    client.force_login(world.users.appraiser)
+
+    page = client.get(reverse("awards:decision_detail", args=[decision.pk])).content.decode()
+
+    assert "citation-flags" in page and "98/2023/NĐ-CP" in page and "152/2025/NĐ-CP" in page
 
 
 def test_an_issued_decision_cannot_be_issued_or_edited_again(world):

@@ -88,14 +88,6 @@ def test_legal_bases_prefill_from_a_rule_set():
     ]
 
 
-def test_superseded_citations():
-    text = "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023"
-
-    assert d.superseded_citations(text, datetime.date(2025, 6, 30)) == []
-    assert d.superseded_citations(text, datetime.date(2025, 7, 1)) == ["98/2023/NĐ-CP"]
-    assert d.superseded_citations(text, None) == []
-
-
 def test_recipients_end_with_the_archive_line():
     assert d.recipient_lines("Như Điều 3\n- Ban Thi đua - Khen thưởng Trung ương;",
                              archive="Lưu: VT, TCCB.") == [

@@ -114,3 +114,20 @@ def test_an_index_checks_many_texts_with_one_query():
             index.check("91/2017/NĐ-CP và 98/2023/NĐ-CP", D(2025, 8, 1))
 
     assert len(queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_law_is_found_by_its_name_and_date_of_issue():
+    """Decisions cite laws as "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022", without the
+    number."""
+    old = "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003;"
+    new = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+
+    flags = check_citations(old, datetime.date(2025, 1, 5))
+
+    assert [(f.document.number, f.replacement.number) for f in flags] == [
+        ("15/2003/QH11", "06/2022/QH15")]
+    assert check_citations(old, datetime.date(2023, 5, 1)) == []
+    assert check_citations(new, datetime.date(2025, 1, 5)) == []
+    assert check_citations("Luat thi dua, khen thuong ngay 26 thang 11 nam 2003",
+                           datetime.date(2025, 1, 5))[0].document.number == "15/2003/QH11"
