@@ -26,27 +26,26 @@ from awards.tests.council_builders import open_meeting
 from awards.tests.test_decisions import agreed, make_cycle, make_dossier
 from awards.workflow import TransitionError
 from conftest import require_or_skip
+from tests.test_browser import award_catalogue  # noqa: F401
 
-# serialized_rollback: each test starts from the database as the migrations left it (award
-# catalogue, rule sets), although an earlier transactional test may have flushed it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CHOICES = ("agree", "disagree", "abstain")
 
 
 @pytest.fixture(scope="module", autouse=True)
-def postgresql_only_and_restored_afterwards(django_db_blocker):
-    """Skip before any database fixture runs (so nothing is flushed on SQLite), and after the
-    module put back the rows the migrations seeded: a transactional test flushes the whole
-    database, and the transactional tests that follow (test_decisions.py) need the catalogue."""
+def postgresql_only():
+    """Skip before any database fixture runs, so that nothing is flushed on SQLite."""
     require_or_skip(connection.vendor == "postgresql",
                     "cơ sở dữ liệu kiểm thử không phải PostgreSQL: SQLite không khóa dòng, kiểm "
                     "thử bỏ phiếu đồng thời chỉ chạy trên PostgreSQL")
-    yield
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def catalogue(award_catalogue):  # noqa: F811
+    """An earlier transactional test may have flushed the rows the migrations seeded (award
+    catalogue, rule sets): put them back. (serialized_rollback clashed with the content types
+    that a flush re-creates.)"""
 
 
 def vi(msgid):
