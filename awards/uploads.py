@@ -54,6 +54,21 @@ def safe_name(name: str) -> str:
     return stem[:150] + suffix[:10]
 
 
+def attachment_response(field, name: str, content_type: str = ""):
+    """A stored upload, always as an attachment (never shown in the browser) under its safe
+    name; 404 when the file is missing. The caller has checked who may download it."""
+    from django.http import FileResponse, Http404
+
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=safe_name(name),
+                        content_type=content_type or "application/octet-stream")
+
+
 def check_upload(upload) -> CheckedUpload:
     """Validate an uploaded file (Django UploadedFile); ValidationError with a Vietnamese
     message when its size, name or content is not acceptable."""

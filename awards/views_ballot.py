@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from .selectors_council import (
     agenda, get_agenda_item_for_user, get_meeting_for_user, has_voted, my_recusals, open_draft,
 )
 from .selectors_dossiers import key_reasons
-from .uploads import safe_name
+from .uploads import attachment_response
 from .workflow import TransitionError
 
 M = CouncilMeeting.Status
@@ -275,12 +275,7 @@ def agenda_document(request, pk, doc_pk):
         raise Http404
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=safe_name(document.original_name),
-                        content_type=document.content_type or "application/octet-stream")
+    return attachment_response(document.file, document.original_name, document.content_type)
 
 
 @login_required

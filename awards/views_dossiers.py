@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,7 +31,7 @@ from .forms_dossiers import (
     find_candidates,
 )
 from .models import AwardCycle, Dossier, DossierDocument, Nomination, SubmitDelegation
-from .uploads import max_file_bytes, safe_name
+from .uploads import attachment_response, max_file_bytes
 from .workflow import ACTION_LABELS, TransitionError
 
 PAGE_SIZE = 50
@@ -465,12 +465,7 @@ def document_download(request, pk):
     document = _document_in_scope(request, pk)  # first: 404 outside the scope, whatever the verb
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=safe_name(document.original_name),
-                        content_type=document.content_type or "application/octet-stream")
+    return attachment_response(document.file, document.original_name, document.content_type)
 
 
 @login_required

@@ -6,14 +6,14 @@ message. GET on an action shows a confirmation; the pages post to it directly.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from awards.uploads import max_file_bytes, safe_name
+from awards.uploads import attachment_response, max_file_bytes
 from clusters.views import apply_service_errors
 
 from . import permissions_groups as perms
@@ -44,14 +44,7 @@ def _confirm(request, *, title, question, button, back, danger=False, crumbs=())
 
 
 def _file_response(field, name):
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=safe_name(name),
-                        content_type="application/octet-stream")
+    return attachment_response(field, name)
 
 
 # --- pledges -----------------------------------------------------------------------------------

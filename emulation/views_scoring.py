@@ -6,13 +6,13 @@ yet), check the predicate, bind a form, call one service of emulation.services_s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import active_role
-from awards.uploads import safe_name
+from awards.uploads import attachment_response
 from clusters.models import EmulationGroup
 from clusters.views import apply_service_errors
 
@@ -233,12 +233,7 @@ def evidence_download(request, pk):
     evidence = selectors.get_evidence_for_user(request.user, pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=safe_name(evidence.original_name),
-                        content_type=evidence.content_type or "application/octet-stream")
+    return attachment_response(evidence.file, evidence.original_name, evidence.content_type)
 
 
 # --- ranking and proposal ----------------------------------------------------------------------
