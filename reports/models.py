@@ -1,1 +1,166 @@
+"""Reports: the six-month (sơ kết) and annual (tổng kết) report periods, and the reports that
+units, clusters and blocs submit for them along the standard outline (reports/outline.py)."""
 
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ReportPeriod(models.Model):
+    """A year and either its first half (1 January – 30 June) or the whole year."""
+
+    class Half(models.TextChoices):
+        FIRST_HALF = "H1", _("First six months")
+        FULL_YEAR = "FY", _("Whole year")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open for reports")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.CharField(_("period"), max_length=2, choices=Half.choices)
+    deadline = models.DateField(_("deadline for units' reports"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-half"]
+        verbose_name = _("report period")
+        verbose_name_plural = _("report periods")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="report_period_unique",
+                                    violation_error_message=_(
+                                        "This report period already exists.")),
+        ]
+
+    def __str__(self):
+        return f"{self.get_half_display()} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("reports:period_detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """"2021-H1" for the first half, "2021" for the whole year (the command's --period)."""
+        return f"{self.year}-H1" if self.half == self.Half.FIRST_HALF else str(self.year)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        if self.half == self.Half.FIRST_HALF:
+            return datetime.date(self.year, 6, 30)
+        return datetime.date(self.year, 12, 31)
+
+
+class UnitReport(models.Model):
+    """The report of a unit (a provincial alliance, a central department or unit) or of a
+    cluster or bloc (written by its leader unit) for a period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being written")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+
+    period = models.ForeignKey(ReportPeriod, on_delete=models.PROTECT, related_name="reports",
+                               verbose_name=_("report period"))
+    organization = models.ForeignKey("clusters.Organization", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="unit_reports",
+                                     verbose_name=_("unit"))
+    group = models.ForeignKey("clusters.EmulationGroup", on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="reports",
+                              verbose_name=_("cluster or bloc"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+    # The first submission decides whether the report was on time; a resubmission after a
+    # return keeps it.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "organization__sort_key", "group__sort_key"]
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False, group__isnull=True)
+                           | Q(organization__isnull=True, group__isnull=False)),
+                name="unit_report_one_author",
+                violation_error_message=_("A report is of one unit or of one cluster or bloc.")),
+            models.UniqueConstraint(fields=["period", "organization"],
+                                    condition=Q(organization__isnull=False),
+                                    name="unit_report_unique_unit",
+                                    violation_error_message=_(
+                                        "The unit already has a report for this period.")),
+            models.UniqueConstraint(fields=["period", "group"], condition=Q(group__isnull=False),
+                                    name="unit_report_unique_group",
+                                    violation_error_message=_(
+                                        "The cluster or bloc already has a report for this "
+                                        "period.")),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} – {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def author_name(self) -> str:
+        return self.organization.name if self.organization_id else self.group.name
+
+    @property
+    def late(self) -> bool:
+        if self.first_submitted_at is None:
+            return False
+        from django.utils import timezone
+
+        return timezone.localdate(self.first_submitted_at) > self.period.deadline
+
+
+class UnitReportSection(models.Model):
+    """The text of one section of the outline (reports/outline.py, by key): sanitized HTML
+    with paragraphs, lists, bold and italic."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=40)
+    body = models.TextField(_("text"), max_length=60000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="unit_report_section_unique"),
+        ]
+
+
+class UnitReportEvent(models.Model):
+    """Who created, submitted, returned or resubmitted a report, when and why."""
+
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("by"))
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, blank=True)
+    reason = models.TextField(_("reason"), max_length=4000, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -20,6 +20,7 @@ NOT_AUDITED: dict[str, str] = {
     "awards.Ballot": "secret ballot: its contents must never reach an audit table",
     "awards.OpenVote": "a named vote written once with the ballot; never changed",
     "awards.BallotDraft": "a member's unsent choices on open items, replaced until they vote",
+    "reports.UnitReportEvent": "it is itself the log of a report's steps, written once",
 }
 
 
