@@ -48,6 +48,10 @@ NAVIGATION = [
         (_("Award types"), "awards:award_type_list", award_permissions.can_view_award_types),
         (_("Rule sets"), "awards:rule_set_list", award_permissions.can_view_rule_sets),
     ]),
+    (_("Reports"), [
+        (_("Report periods"), "reports:period_list", lambda u: __import__("reports.permissions", fromlist=["_"]).can_view_periods(u)),
+        (_("Reports of the unit"), "reports:report_list", lambda u: __import__("reports.permissions", fromlist=["_"]).writes_reports(u)),
+    ]),
     (_("Administration"), [
         (_("Users"), "accounts:user_list", permissions.can_administer),
         (_("Set up clusters and blocs for a new year"), "clusters:group_copy_year", permissions.can_administer),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("lich/", include("deadlines.urls")),
     path("khen-thuong/", include("awards.urls")),
     path("thi-dua/", include("emulation.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("quan-tri-he-thong/", admin.site.urls),
 ]
 

@@ -26,6 +26,10 @@ NOT_PROVINCIAL = {
     "emulation:external_year_add": "nhóm thi đua ngoài Liên minh: chỉ quản trị trung ương, người khác 404 (emulation/tests/test_external_groups.py)",
     "emulation:external_year_edit": "nhóm thi đua ngoài Liên minh: chỉ quản trị trung ương, người khác 404 (emulation/tests/test_external_groups.py)",
     "emulation:external_year_document": "nhóm thi đua ngoài Liên minh: chỉ vai trò trung ương xem, người khác 404 (emulation/tests/test_external_groups.py)",
+    "reports:period_detail": "kỳ báo cáo chung toàn hệ thống; chỉ vai trò trung ương xem (403)",
+    "reports:period_close": "kỳ báo cáo chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "reports:period_reopen": "kỳ báo cáo chung toàn hệ thống; chỉ quản trị trung ương (403)",
+    "reports:report_start": "kỳ báo cáo chung; đơn vị chỉ lập báo cáo của chính mình (403 nếu không có gì để lập; reports/tests/test_reports.py)",
     "public:verify": "trang xác minh công khai theo mã in trên giấy chứng nhận, không theo id; chỉ hiện 4 thông tin",
 }
 
@@ -92,6 +96,8 @@ def hanoi_objects(world):
         **__import__("awards.tests.test_council_pages", fromlist=["_"]).cross_province_objects(world),
         # The minutes and the counting record of a closed meeting (awards/views_council_pdf.py).
         **__import__("awards.tests.test_council_minutes", fromlist=["_"]).cross_province_objects(world),
+        # Units' reports: read, write, send, return (reports/views.py).
+        **__import__("reports.tests.builders", fromlist=["_"]).cross_province_objects(world),
         # Fairness analytics of a group (emulation/views_fairness.py).
         **__import__("emulation.tests.fairness_builders", fromlist=["_"]).cross_province_objects(world),
     }

@@ -340,3 +340,84 @@ def test_the_round_list_issues_a_constant_number_of_queries(world, client):
     with_twenty = count_queries(client, "/thi-dua/cham-diem/")
 
     assert with_two == with_twenty
+
+
+# --- report periods and units' reports (reports.views) ------------------------------------------
+
+
+def test_the_report_dashboard_issues_a_constant_number_of_queries(world, client):
+    """2 and 20 more expected authors (alliances not started, writing, sent) and groups."""
+    from clusters.tests.factories import GroupFactory
+    from reports.tests.builders import make_authors, period
+
+    p = period(world)
+    target = f"/bao-cao/ky/{p.pk}/"
+    client.force_login(world.users.admin)
+
+    def add(n):
+        make_authors(world, n, p)
+        for i in range(n // 2):
+            from clusters.tests.factories import alliance
+
+            unit = alliance(f"Trưởng cụm {n}-{i}")
+            group = GroupFactory(organizer=world.central)
+            services.group_set_year(group=group, year=p.year, members=[unit],
+                                    leader=unit, deputy=None)
+
+    add(2)
+    client.get(target)
+    with_two = count_queries(client, target)
+
+    add(18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
+
+
+def test_the_report_period_list_issues_a_constant_number_of_queries(world, client):
+    from reports.tests.builders import period
+
+    client.force_login(world.users.admin)
+    for year in (2001, 2002):
+        period(world, year=year)
+    client.get("/bao-cao/ky/")
+    with_two = count_queries(client, "/bao-cao/ky/")
+
+    for year in range(2003, 2021):
+        period(world, year=year)
+    with_twenty = count_queries(client, "/bao-cao/ky/")
+
+    assert with_two == with_twenty
+
+
+def test_the_unit_report_list_issues_a_constant_number_of_queries(world, client):
+    """The Hà Nội alliance's own reports over 2 and 20 periods, and its members' reports as the
+    leader of a cluster."""
+    from accounts.tests.factories import user_with_role
+    from clusters.tests.factories import GroupFactory, alliance
+    from reports import services as report_services
+    from reports.tests.builders import hanoi_report, period
+
+    client.force_login(world.users.staff)
+
+    def add(years):
+        for year in years:
+            p = period(world, year=year)
+            hanoi_report(world, p)
+            member = alliance(f"Thành viên {year}")
+            group = GroupFactory(organizer=world.central)
+            services.group_set_year(group=group, year=year, members=[world.hanoi, member],
+                                    leader=world.hanoi, deputy=None)
+            writer = user_with_role("unit_staff", member)
+            report = report_services.report_start(period=p, organization=member, by=writer)
+            __import__("reports.tests.builders", fromlist=["_"]).fill_required(report, writer)
+            report_services.report_submit(report=report, by=writer)
+
+    add([2001, 2002])
+    client.get("/bao-cao/")
+    with_two = count_queries(client, "/bao-cao/")
+
+    add(range(2003, 2021))
+    with_twenty = count_queries(client, "/bao-cao/")
+
+    assert with_two == with_twenty
