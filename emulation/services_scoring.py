@@ -326,6 +326,20 @@ def evidence_add(*, sheet: ScoreSheet, criterion: Criterion, upload, by) -> Scor
     return evidence
 
 
+@transaction.atomic
+def evidence_remove(*, evidence: ScoreEvidence, by) -> None:
+    """Takes a wrong file off a line of a self sheet still being prepared. The history keeps
+    who removed which file (name, size, SHA-256) and when; the stored file goes after the
+    commit."""
+    sheet = ScoreSheet.objects.select_for_update().select_related("round").get(
+        pk=evidence.score.sheet_id)
+    if not perms.can_add_evidence(by, sheet):
+        raise PermissionDenied
+    stored, storage = evidence.file.name, evidence.file.storage
+    _actor(evidence, by).delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
 # --- the proposal of the leading units ---------------------------------------------------------
 
 

@@ -125,3 +125,9 @@ urlpatterns += [
          name="ranking_unit"),
     path("cham-diem/<int:pk>/de-nghi/", views_scoring.proposal, name="proposal"),
 ]
+
+# Removing a wrong evidence file from a self sheet in preparation.
+urlpatterns += [
+    path("cham-diem/minh-chung/<int:pk>/go/", views_scoring.evidence_remove,
+         name="evidence_remove"),
+]

@@ -228,6 +228,22 @@ def evidence_upload(request, pk, criterion_id):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def evidence_remove(request, pk):
+    """GET asks; POST removes the file from a line of the user's self sheet in preparation."""
+    evidence = selectors.get_evidence_for_user(request.user, pk)
+    sheet = evidence.score.sheet
+    _require(perms.can_add_evidence(request.user, sheet))
+    if request.method == "GET":
+        return render(request, "emulation/evidence_remove.html", {
+            "evidence": evidence, "sheet": sheet, "round": sheet.round})
+    services.evidence_remove(evidence=evidence, by=request.user)
+    messages.success(request, _("“%(name)s” has been removed.") % {
+        "name": evidence.original_name})
+    return redirect("emulation:sheet_detail", pk=sheet.pk)
+
+
+@login_required
 def evidence_download(request, pk):
     """Only those who may see the sheet download its evidence; always as an attachment."""
     evidence = selectors.get_evidence_for_user(request.user, pk)

@@ -174,6 +174,7 @@ def cross_province_objects(world) -> dict:
         "emulation:sheet_detail": {"pk": own.pk}, "emulation:sheet_submit": {"pk": own.pk},
         "emulation:evidence_upload": {"pk": own.pk, "criterion_id": evidence.score.criterion_id},
         "emulation:evidence_download": {"pk": evidence.pk},
+        "emulation:evidence_remove": {"pk": evidence.pk},
     }
 
 

@@ -374,3 +374,43 @@ def test_the_demo_has_a_closed_year_end_round_with_its_ranking(client):
     client.force_login(User.objects.get(username="canbo.hanoi"))
     page = client.get(reverse("emulation:ranking", args=[round.pk]))
     assert [r.rank for r in page.context["results"]] == [r.rank for r in results]
+
+
+def test_a_wrong_evidence_file_is_removed_from_a_sheet_in_preparation(
+        world, client, selfscoring, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    own = sheet(selfscoring.round, world.hanoi)
+    client.force_login(world.users.staff)
+    client.post(reverse("emulation:evidence_upload", args=[own.pk, selfscoring.criteria[0].pk]),
+                {"file": pdf("Nhầm tệp.pdf")})
+    evidence = ScoreEvidence.objects.get()
+    stored = evidence.file.name
+    url = reverse("emulation:evidence_remove", args=[evidence.pk])
+    assert url in client.get(reverse("emulation:sheet_detail", args=[own.pk])).content.decode()
+
+    asked = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+
+    assert "Nhầm tệp.pdf" in asked.content.decode()
+    assert response.status_code == 302 and not ScoreEvidence.objects.exists()
+    assert not default_storage.exists(stored)
+    removed = ScoreEvidence.history.get(history_type="-")
+    assert (removed.original_name, removed.history_user) == ("Nhầm tệp.pdf", world.users.staff)
+
+
+def test_evidence_of_a_sent_or_anothers_sheet_cannot_be_removed(world, client, selfscoring):
+    s = selfscoring
+    theirs = sheet(s.round, s.units[1])
+    fill(theirs, s.criteria, GOOD, s.staff[s.units[1].pk])  # sent, with evidence
+    evidence = ScoreEvidence.objects.filter(score__sheet=theirs).first()
+    url = reverse("emulation:evidence_remove", args=[evidence.pk])
+
+    client.force_login(world.users.staff)  # another member unit
+    assert client.post(url).status_code == 403
+    client.force_login(s.staff[s.units[1].pk])  # its own unit, but the sheet is sent
+    assert client.post(url).status_code == 403
+    client.force_login(world.users.outsider)  # Huế
+    assert client.post(url).status_code == 404
+    assert ScoreEvidence.objects.filter(pk=evidence.pk).exists()
