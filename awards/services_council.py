@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusters.models import Organization
-from clusters.text import clean_text
 from deadlines.services import notify
 
 from . import permissions
@@ -32,28 +31,15 @@ from .models import (
     CouncilMeeting, CouncilMember, CouncilTerm, MeetingEvent, Nomination, OpenVote, Recusal,
 )
 from .models.dossiers import DossierEvent
-from .selectors import RuleBook, RuleSetMissing, rule_parameters
+from .services_dossiers import _history_user as _with_user
+from .services_dossiers import _text
+from .selectors import RuleSetMissing, rule_parameters
 from .workflow import NOMINATION_TRANSITIONS, TransitionError, target
 
 MAX_TEXT = 300
 MAX_REASON = 500
 CHOICES = {c.value for c in Choice}
 M = CouncilMeeting.Status
-
-
-def _text(value, *, field, limit=MAX_TEXT, required=False) -> str:
-    value = clean_text(value or "")
-    if required and not value:
-        raise ValidationError({field: _("Please fill in this field.")})
-    if len(value) > limit:
-        raise ValidationError({field: _("At most %(limit)s characters (now %(count)s).") % {
-            "limit": limit, "count": len(value)}})
-    return value
-
-
-def _with_user(instance, by):
-    instance._history_user = by
-    return instance
 
 
 def _event(meeting, by, action, *, before="", after="", detail=""):
@@ -67,7 +53,7 @@ def _event(meeting, by, action, *, before="", after="", detail=""):
 @transaction.atomic
 def council_create(*, organization: Organization, name: str, by) -> Council:
     council = Council(organization=organization,
-                      name=_text(name, field="name", required=True))
+                      name=_text(name, field="name", required=True, limit=MAX_TEXT))
     if not permissions.can_manage_council(by, council):
         raise PermissionDenied
     _with_user(council, by).save()
@@ -78,7 +64,7 @@ def council_create(*, organization: Organization, name: str, by) -> Council:
 def council_update(*, council: Council, by, name: str, is_active: bool = True) -> Council:
     if not permissions.can_manage_council(by, council):
         raise PermissionDenied
-    council.name = _text(name, field="name", required=True)
+    council.name = _text(name, field="name", required=True, limit=MAX_TEXT)
     council.is_active = is_active
     _with_user(council, by).save()
     return council
@@ -100,8 +86,8 @@ def term_save(*, council: Council, by, name: str, start_date: datetime.date,
         raise PermissionDenied
     _check_period(start_date, end_date)
     term = term or CouncilTerm(council=council)
-    term.name = _text(name, field="name", required=True)
-    term.basis = _text(basis, field="basis")
+    term.name = _text(name, field="name", required=True, limit=MAX_TEXT)
+    term.basis = _text(basis, field="basis", limit=MAX_TEXT)
     term.start_date, term.end_date = start_date, end_date
     others = CouncilTerm.objects.filter(council=council).exclude(pk=term.pk)
     if end_date is not None:
@@ -171,7 +157,7 @@ def member_save(*, term: CouncilTerm, by, user, full_name: str, organization: Or
                                                  "outside these dates.")})
     member.user, member.organization, member.position = user, organization, position
     member.full_name = _text(full_name, field="full_name", limit=200, required=True)
-    member.job_title = _text(job_title, field="job_title")
+    member.job_title = _text(job_title, field="job_title", limit=MAX_TEXT)
     member.valid_from, member.valid_to = valid_from, valid_to
     member.votes = bool(votes)
     if sort_order is None and not member.pk:
@@ -290,8 +276,8 @@ def meeting_save(*, council: Council, by, title: str, date: datetime.date, place
     meeting = meeting or CouncilMeeting(council=council, created_by=by)
     date_changed = not new and meeting.date != date
     meeting.term, meeting.date, meeting.chair, meeting.secretary = term, date, chair, secretary
-    meeting.title = _text(title, field="title", required=True)
-    meeting.place = _text(place, field="place")
+    meeting.title = _text(title, field="title", required=True, limit=MAX_TEXT)
+    meeting.place = _text(place, field="place", limit=MAX_TEXT)
     _with_user(meeting, by).save()
     if new:
         _event(meeting, by, "create", after=meeting.status)

@@ -23,6 +23,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from . import scoring
+
 # The thresholds, in one place (no rule-set parameter exists for them). A deployment may
 # override them with settings.EMULATION_FAIRNESS = {"overclaim_share": ..., ...}; the page
 # shows the values in force.
@@ -275,16 +277,18 @@ def round_finals(lines, current: Round) -> dict:
     for (kind, _, scored), total in sheets.items():
         if kind == second_kind:
             second[scored].append(total)
-    weight = Decimal(current.self_weight) / 100
+    # The arithmetic is the ranking's own (emulation.scoring), so that the two never disagree
+    # on a winner; only which units can be ranked at all is decided here.
+    weight = int(current.self_weight)
     finals = {}
     for unit in set(own) | set(second):
-        reference = _mean(second.get(unit, []))
-        if weight == 1:
-            finals[unit] = own.get(unit)
+        reference = scoring.average(second.get(unit, []))
+        if weight == 100:
+            finals[unit] = scoring.final_score(own[unit], None, 100) if unit in own else None
         elif reference is None or (weight and unit not in own):
             finals[unit] = None
         else:
-            finals[unit] = own.get(unit, Decimal(0)) * weight + reference * (1 - weight)
+            finals[unit] = scoring.final_score(own.get(unit), reference, weight)
     return finals
 
 
