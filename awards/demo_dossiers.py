@@ -14,7 +14,7 @@ from clusters.models import Organization, Person
 
 from . import services_dossiers as services
 from .models import AwardCycle, AwardType, DossierDocument
-from .pdf import render_pdf
+from reports.pdf import render_pdf
 
 YEAR = 2025
 CENTRAL_TYPES = ("CSTDN", "CSTDTQ", "TTLDXS", "CTD_LM", "CTD_CP", "BK_BCH", "BK_CT", "BK_TTG",

@@ -181,7 +181,7 @@ def certificate_context(record: AwardRecord, certificate: Certificate) -> dict:
 
 def certificate_pdf(record: AwardRecord, *, blank: bool = False) -> tuple[bytes, Certificate]:
     """The printable certificate (or only its variable text, for pre-printed blanks)."""
-    from .pdf import render_pdf
+    from reports.pdf import render_pdf
 
     if record.revoked:
         raise CertificateRefused

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .council_documents import file_name, minutes_context
-from .pdf import render_pdf
+from reports.pdf import render_pdf
 from .selectors_council import get_meeting_for_user
 
 TEMPLATES = {"minutes": "pdf/council_minutes.html", "count": "pdf/council_count.html"}

@@ -19,7 +19,7 @@ from .forms_decisions import (
     BaseSalaryForm, DecisionForm, ExternalDecisionForm, ScanForm, StartForm,
 )
 from .models import Decision
-from .pdf import render_pdf
+from reports.pdf import render_pdf
 from .selectors import get_award_record_for_user
 from .selectors_decisions import (
     base_salary_list as select_base_salaries, decision_items, decision_list as select_decisions,

@@ -243,7 +243,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"},
+                # WeasyPrint's per-page steps feed the job page (reports.pdf), not the log.
+                "weasyprint.progress": {"level": "INFO", "handlers": [], "propagate": False}},
 }
 
 # Content Security Policy, enforced: no inline scripts or styles anywhere (architecture §10).
