@@ -122,3 +122,37 @@ def can_view_report(user, report: UnitReport) -> bool:
         return True
     # The leader reads what a member has sent, not its drafts.
     return report.first_submitted_at is not None and leads_member(user, report)
+
+
+# --- summary reports ---------------------------------------------------------------------------
+
+
+def can_make_summary(user, organization) -> bool:
+    """An administrator of the issuing organization: the central administrators for the
+    Alliance's report, a provincial alliance's administrator for its own."""
+    if organization is None or not has_role(user, Role.ADMIN):
+        return False
+    if organization.parent_id is None:
+        return is_central_admin(user)
+    return _role_org_id(user) == organization.pk
+
+
+def can_view_summary(user, report) -> bool:
+    """Central roles read every summary report; the issuing organization's users read theirs."""
+    if active_role(user) is None:
+        return False
+    return sees_everything(user) or _role_org_id(user) == report.organization_id
+
+
+def can_edit_summary(user, report) -> bool:
+    from .models import SummaryReport
+
+    return (report.status == SummaryReport.Status.DRAFT
+            and can_make_summary(user, report.organization))
+
+
+def can_reopen_summary(user, report) -> bool:
+    from .models import SummaryReport
+
+    return (report.status == SummaryReport.Status.FINALIZED
+            and can_make_summary(user, report.organization))
