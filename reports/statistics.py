@@ -338,7 +338,10 @@ FIGURES = {
     "council_meetings": (council_meetings_closed, "council_meeting"),
     "unit_reports": (unit_reports_submitted, "unit_report"),
     "unit_reports_late": (unit_reports_late, "unit_report"),
+    "group_awards": (awards_decided, "award"),
 }
+# Figures that need a parameter (the group) have no link of their own in `sources`.
+PARAMETER_FIGURES = ("group_awards",)
 RECORD_RELATED = {
     "award": ("person", "organization", "organization_at_award", "award_type"),
     "movement": ("organization",),
@@ -364,6 +367,7 @@ FIGURE_LABELS = {
     "council_meetings": _lazy("Council meetings held"),
     "unit_reports": _lazy("Unit reports submitted"),
     "unit_reports_late": _lazy("Unit reports late"),
+    "group_awards": _lazy("Awards in an emulation cluster or bloc"),
 }
 
 
@@ -387,12 +391,15 @@ def figure_records_url(period, figure_key: str, organization=None, **params) -> 
 
 def figure_sources(period, organization=None) -> dict:
     """figure key → the URL of its records (the traceability descriptor of every figure)."""
-    return {key: figure_records_url(period, key, organization) for key in FIGURES}
+    return {key: figure_records_url(period, key, organization) for key in FIGURES
+            if key not in PARAMETER_FIGURES}
 
 
 def records_for(period, figure_key: str, organization=None, **params):
     """The records behind one figure. `params` narrow the awards: award_code, recipient_kind
-    ("individual" / "collective"). An unknown key is a ValidationError."""
+    ("individual" / "collective"); "group_awards" needs `group`, the id of an emulation group
+    of the scope with members in the period's year. An unknown key or group is a
+    ValidationError."""
     from emulation.models import Movement
 
     if figure_key not in FIGURES:
@@ -407,6 +414,8 @@ def records_for(period, figure_key: str, organization=None, **params):
         qs = qs.filter(start_date__gte=period.start)
     elif figure_key == "campaigns":
         qs = qs.filter(kind=Movement.Kind.CAMPAIGN)
+    elif figure_key == "group_awards":
+        qs = qs.filter(_group_q(period, organization, params.get("group")))
     if kind == "award":
         if params.get("award_code"):
             qs = qs.filter(award_type__code=params["award_code"])
@@ -416,5 +425,31 @@ def records_for(period, figure_key: str, organization=None, **params):
     return qs.select_related(*RECORD_RELATED[kind])
 
 
+def _group_q(period, organization, group) -> Q:
+    """Awards under any member of the group in the period's year (see reports.document_figures.group_figures)."""
+    if not str(group or "").isdigit() or len(str(group)) > 9:
+        raise ValidationError(_("Unknown figure."), code="unknown_group")
+    members = group_members(period, organization, group_id=int(group))
+    if not members:
+        raise ValidationError(_("Unknown figure."), code="unknown_group")
+    query = Q()
+    for row in members:
+        query |= Q(organization_at_award__path__startswith=row["organization__path"])
+    return query
+
+
 def record_kind(figure_key: str) -> str:
     return FIGURES[figure_key][1]
+
+
+def group_members(period, organization=None, group_id=None) -> list[dict]:
+    """The memberships of the period's year of the groups in scope (organizer in the subtree),
+    with each member's path: one query of a few hundred rows."""
+    from clusters.models import GroupMembership
+
+    qs = (GroupMembership.objects.filter(year=period.year)
+          .filter(_subtree(organization, "group__organizer")))
+    if group_id is not None:
+        qs = qs.filter(group_id=group_id)
+    return list(qs.values("group_id", "group__name", "group__kind", "group__sort_key",
+                          "organization__path").order_by())

@@ -304,11 +304,26 @@ def test_figure_records_for_an_organization(client, world, awards_2021):
 
 
 @pytest.mark.parametrize("role", ["province_admin", "staff", "outsider", "no_role"])
-def test_figure_records_forbids_non_central_roles(client, world, awards_2021, role):
+def test_figure_records_of_the_whole_system_are_for_central_roles(client, world, awards_2021,
+                                                                  role):
     response = _records_page(client, getattr(world.users, role), period="2021-H1",
                              figure="awards")
 
     assert response.status_code == 403
+
+
+def test_a_province_reads_the_records_behind_its_own_figures_only(client, world, awards_2021):
+    """The figures of a provincial alliance's summary report link here with its code."""
+    own = _records_page(client, world.users.province_admin, period="2021-H1",
+                        figure="cooperative_awards", organization=world.hanoi.code)
+    other = _records_page(client, world.users.province_admin, period="2021-H1",
+                          figure="awards", organization=world.hue.code)
+    parent = _records_page(client, world.users.province_admin, period="2021-H1",
+                           figure="awards", organization=world.central.code)
+
+    assert own.status_code == 200
+    assert set(own.context["page"]) == {awards_2021[1], awards_2021[3]}
+    assert (other.status_code, parent.status_code) == (403, 403)
 
 
 def test_figure_records_redirects_anonymous(client, world):
