@@ -10,6 +10,8 @@ NOT_AUDITED: dict[str, str] = {
     "awards.DecisionItem": "written with its decision; an issued decision is frozen",
     "awards.Certificate": "a code for an award record, never edited",
     "deadlines.Notification": "a message to a user; only its read time changes",
+    "reports.RenderJob": "a background job's progress and result; what it changes (figures, "
+                         "finalized versions) is audited on the report",
     # The council (quality-targets S7, S10): the meeting, its attendance, terms and seats are
     # audited; the votes are not, so that no history row can tie a member to a choice.
     "awards.MeetingEvent": "it is itself the log of a meeting's steps, written once",

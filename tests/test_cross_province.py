@@ -98,6 +98,8 @@ def hanoi_objects(world):
         **__import__("awards.tests.test_council_minutes", fromlist=["_"]).cross_province_objects(world),
         # Units' reports: read, write, send, return (reports/views.py).
         **__import__("reports.tests.builders", fromlist=["_"]).cross_province_objects(world),
+        # Summary reports, their finalized versions and their jobs (reports/views_summary.py).
+        **__import__("reports.tests.test_summary_pages", fromlist=["_"]).cross_province_objects(world),
         # Fairness analytics of a group (emulation/views_fairness.py).
         **__import__("emulation.tests.fairness_builders", fromlist=["_"]).cross_province_objects(world),
     }

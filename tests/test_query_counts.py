@@ -421,3 +421,30 @@ def test_the_unit_report_list_issues_a_constant_number_of_queries(world, client)
     with_twenty = count_queries(client, "/bao-cao/")
 
     assert with_two == with_twenty
+
+
+# --- summary reports (reports.views_summary) ---------------------------------------------------
+
+
+def test_the_summary_report_page_issues_a_constant_number_of_queries(
+        world, client, django_capture_on_commit_callbacks):
+    """2 and 22 awards behind the figures (and the annex): the page reads the stored JSON."""
+    from reports import services_summary as summary_services
+    from reports.tests.test_summary_services import create, some_awards
+
+    report = create(django_capture_on_commit_callbacks, world)
+    client.force_login(world.users.province_admin)
+    target = f"/bao-cao/tong-hop/{report.pk}/"
+
+    def recompute(n):
+        some_awards(world, n)
+        with django_capture_on_commit_callbacks(execute=True):
+            summary_services.job_request(report=report, kind="figures",
+                                         by=world.users.province_admin)
+
+    recompute(2)
+    with_two = count_queries(client, target)
+    recompute(20)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
