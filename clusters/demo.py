@@ -174,6 +174,7 @@ class DemoBuilder:
         __import__("emulation.demo", fromlist=["_"]).build_emulation_demo(stdout=self.out)
         __import__("emulation.demo_groups", fromlist=["_"]).build_group_year_demo(stdout=self.out)
         __import__("emulation.demo_scoring", fromlist=["_"]).build_scoring_demo(stdout=self.out)
+        __import__("reports.demo", fromlist=["_"]).build_reports_demo(stdout=self.out)
 
     def org(self, code, kind, name, short, parent, province=None, active_from=date(2000, 1, 1),
             tax=True):

@@ -82,12 +82,44 @@ def figures_to_xlsx(figures: dict) -> bytes:
     if reports["missing"] is not None:
         sheets.append((_("Missing reports"), [_("Unit")],
                        [(m["name"],) for m in reports["missing"]]))
-    return write_xlsx([_("Figure"), _("Value")], _summary_rows(figures), title=_("Summary"),
+    sheets.extend(_document_sheets(figures))
+    return write_xlsx([_("Figure"), _("Value")], _summary_rows(figures), title=_("Overview"),
                       extra_sheets=sheets)
+
+
+def _document_sheets(figures: dict) -> list:
+    """The tables only the summary report's figures have (reports.document_figures):
+    awards by cluster and bloc, the comparison with the previous year, the annex."""
+    sheets = []
+    if "by_group" in figures:
+        sheets.append((_("Awards by cluster and bloc"), [_("Cluster or bloc"), _("Number")],
+                       [(g["name"], g["count"]) for g in figures["by_group"]]))
+    if figures.get("comparison"):
+        sheets.append((_("Comparison with the previous year"),
+                       [_("Figure"), _("Previous year"), _("This year"), _("Change"),
+                        _("Change (%)")],
+                       [(row["label"], row["previous"], row["current"], row["change"],
+                         row["change_percent"]) for row in figures["comparison"]]))
+    if "annex" in figures:
+        sheets.append((_("Annex: awards"),
+                       [_("Award"), _("Recipient"), _("Recipient name"), _("Unit"),
+                        _("Decision number"), _("Decision date")],
+                       [(row["award_name"], recipient_kind_label(row["recipient_kind"]),
+                         row["recipient_name"], row["unit_name"], row["decision_number"],
+                         _date(row["decision_date"])) for row in figures["annex"]]))
+    return sheets
+
+
+def _date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
 
 
 def _naive(moment):
     """Excel has no time zones: the local time of the moment."""
     from django.utils import timezone
 
+    if isinstance(moment, str):
+        moment = datetime.datetime.fromisoformat(moment)
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None

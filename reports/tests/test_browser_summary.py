@@ -9,7 +9,7 @@ import pytest
 
 from reports.tests.builders import sent_hanoi_report
 from reports.tests.test_summary_services import h1_2021, some_awards
-from tests.test_browser import ARTIFACTS, log_in, page  # noqa: F401 (the fixture)
+from tests.test_browser import ARTIFACTS, award_catalogue, log_in, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/pagecheck")
@@ -17,7 +17,8 @@ SENTENCE = "Năm nay các hợp tác xã thi đua sôi nổi hơn hẳn."
 
 
 def test_an_administrator_makes_and_finalizes_the_summary_report(page, live_server,  # noqa: F811
-                                                                 world, tmp_path):
+                                                                 world, award_catalogue,  # noqa: F811
+                                                                 tmp_path):
     p = h1_2021(world)
     sent_hanoi_report(world, p)  # sent after the deadline of 20/06/2021: late
     some_awards(world, 3)

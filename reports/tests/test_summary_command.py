@@ -1,9 +1,11 @@
-"""`python manage.py build_summary_report` (issue 7 §7): JSON and .xlsx from current data, the
+"""`python manage.py build_summary_report` (issue 7 §7): PDF, JSON, .xlsx and .docx from current data, the
 Vietnamese refusals with exit status 2, and no file written on refusal."""
 
 import datetime
 import io
 import json
+import re
+import subprocess
 
 import openpyxl
 import pytest
@@ -75,7 +77,9 @@ def test_xlsx_has_one_sheet_per_table_and_no_formula(awards, tmp_path):
     _run("--period", "2021-H1", "--format", "xlsx", "--out", str(target))
 
     book = openpyxl.load_workbook(target)
-    assert len(book.sheetnames) == 5
+    assert book.sheetnames == [
+        "Tổng hợp số liệu", "Khen thưởng", "Khen thưởng cấp Nhà nước", "Phong trào hết hiệu lực",
+        "Báo cáo nộp muộn", "Khen thưởng theo cụm, khối", "Phụ lục khen thưởng"]
     summary, awards_sheet = book.worksheets[0], book.worksheets[1]
     rows = list(awards_sheet.iter_rows(values_only=True))
     assert [(row[0], row[3]) for row in rows[1:]] == [("LDTT", 1), ("TTLDXS", 1), ("GK", 1)]
@@ -86,17 +90,47 @@ def test_xlsx_has_one_sheet_per_table_and_no_formula(awards, tmp_path):
     assert "2021-H1" in values.values()
 
 
-@pytest.mark.parametrize("output_format", ["pdf", "docx", "PDF"])
-def test_pdf_and_docx_are_not_built_yet(world, tmp_path, output_format):
+def test_pdf_is_a_draft_report_built_from_the_records(awards, tmp_path):
+    target = tmp_path / "bao-cao.pdf"
+
+    _run("--period", "2021-H1", "--format", "PDF", "--out", str(target))
+
+    text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert "DỰ THẢO" in text
+    assert "BÁO CÁO" in text
+    assert "6 tháng đầu năm 2021" in text
+    assert "/BC-LMHTXVN" in text
+    # The three awards decided in the first half, whatever their achievement year.
+    assert re.search(r"Tổng cộng\s+\S+\s+\S+\s+3\b", text)
+
+
+def test_docx_is_the_same_draft_in_word(awards, tmp_path):
+    import docx
+
+    target = tmp_path / "bao-cao.docx"
+
+    _run("--period", "2021", "--format", "docx", "--out", str(target))
+
+    document = docx.Document(str(target))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(cell.text for table in document.tables for row in table.rows
+                      for cell in row.cells)
+    assert "BÁO CÁO" in text
+    assert "Tổng kết công tác thi đua, khen thưởng năm 2021," in text
+    assert "LIÊN MINH HỢP TÁC XÃ" in cells
+
+
+def test_an_unknown_format_is_refused_and_writes_nothing(world, tmp_path):
     target = tmp_path / "bao-cao.out"
 
     with pytest.raises(CommandError) as error:
-        _run("--period", "2021-H1", "--format", output_format, "--out", str(target))
+        _run("--period", "2021-H1", "--format", "odt", "--out", str(target))
 
     assert error.value.returncode == 2
     assert str(error.value) == _vi(
-        "The %(format)s format is not built yet: choose json or xlsx.",
-        format=output_format.lower())
+        "Unknown format %(format)s: choose pdf, json, xlsx or docx.", format="odt")
     assert not target.exists()
 
 
@@ -109,7 +143,7 @@ BAD_PERIOD = ("The period must be a year followed by -H1 for the first six month
     (("--period", "", "--format", "json"), (BAD_PERIOD, {})),
     (("--period", "=1+1", "--format", "xlsx"), (BAD_PERIOD, {})),
     (("--period", "2021-H1", "--format", "csv"),
-     ("Unknown format %(format)s: choose json or xlsx.", {"format": "csv"})),
+     ("Unknown format %(format)s: choose pdf, json, xlsx or docx.", {"format": "csv"})),
     (("--period", "2021-H1", "--format", "json", "--organization", "KHONG-CO"),
      ("No organization has the code %(code)s.", {"code": "KHONG-CO"})),
 ])

@@ -3,8 +3,9 @@
     python manage.py build_summary_report --period 2021-H1 --format json|xlsx --out FILE
                                           [--organization CODE]
 
-`--period 2021` is the whole year. Without --organization the whole system is counted. The pdf
-and docx formats are not built yet: the command says so and exits 2. Any refusal exits 2 and
+`--period 2021` is the whole year. Without --organization the whole system is counted and the
+Alliance issues the document. The PDF and .docx are drafts built like the report page's preview
+(default header, text generated from the figures); nothing is stored. Any refusal exits 2 and
 writes no file."""
 
 import os
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 from clusters.models import Organization
 
 from ...exports import figures_to_json, figures_to_xlsx
-from ...statistics import parse_period, summary_figures
+from ...document_figures import document_figures
+from ...statistics import parse_period
 
 FORMATS = ("json", "xlsx", "pdf", "docx")
-NOT_BUILT_YET = ("pdf", "docx")
 
 
 class Command(BaseCommand):
@@ -48,10 +49,7 @@ class Command(BaseCommand):
 
     def _build(self, period_code, output_format, organization_code):
         if output_format not in FORMATS:
-            raise CommandError(_("Unknown format %(format)s: choose json or xlsx.")
-                               % {"format": output_format}, returncode=2)
-        if output_format in NOT_BUILT_YET:
-            raise CommandError(_("The %(format)s format is not built yet: choose json or xlsx.")
+            raise CommandError(_("Unknown format %(format)s: choose pdf, json, xlsx or docx.")
                                % {"format": output_format}, returncode=2)
         try:
             period = parse_period(period_code)
@@ -64,5 +62,39 @@ class Command(BaseCommand):
             if organization is None:
                 raise CommandError(_("No organization has the code %(code)s.")
                                    % {"code": organization_code}, returncode=2)
-        figures = summary_figures(period, organization)
-        return figures_to_json(figures) if output_format == "json" else figures_to_xlsx(figures)
+        figures = document_figures(period, organization)
+        if output_format == "json":
+            return figures_to_json(figures)
+        if output_format == "xlsx":
+            return figures_to_xlsx(figures)
+        return _document(period, organization, figures, output_format)
+
+
+def _document(period, organization, figures, output_format) -> bytes:
+    """A draft document from an unsaved report: the issuer is the organization, or the
+    central body for the whole system."""
+    from ...models import SummaryReport
+    from ...narrative import generate_sections
+    from ...summary import build_snapshot, default_header
+
+    issuer = organization or Organization.objects.filter(parent__isnull=True).order_by(
+        "id").first()
+    if issuer is None:
+        raise CommandError(_("There is no central body in the database."), returncode=2)
+    report = SummaryReport(period=_period_row(period), organization=issuer, figures=figures,
+                           **default_header(period, issuer))
+    bodies = generate_sections(figures, issuer_name=issuer.name)
+    snapshot = build_snapshot(report, bodies=bodies, is_draft=True)
+    if output_format == "pdf":
+        from ...summary_pdf import render
+    else:
+        from ...summary_docx import render
+    return render(snapshot)
+
+
+def _period_row(span):
+    """The ReportPeriod of the span if it exists, else an unsaved one (never stored)."""
+    from ...models import ReportPeriod
+
+    found = ReportPeriod.objects.filter(year=span.year, half=span.half).first()
+    return found or ReportPeriod(year=span.year, half=span.half, deadline=span.end)
