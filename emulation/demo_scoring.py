@@ -105,7 +105,8 @@ def build_scoring_demo(stdout=None) -> ScoringRound | None:
     for sheet in ScoreSheet.objects.filter(round=round, kind=ScoreSheet.Kind.PEER):
         share = shares[sheet.scored_id] - cuts[sheet.scored_id]
         _fill(sheet, criteria, share, staff[sheet.scorer_id], rng, evidence=False)
-    round = services.round_close(round=round, by=admin)
+    round = services.round_close(round=round, by=admin,
+                                 conference=ScoringRound.Conference.IN_PERSON)
     if stdout:
         stdout.write(gettext("Scoring: the closed %(year)s year-end round of %(group)s.") % {
             "year": YEAR, "group": group.name})

@@ -59,6 +59,27 @@ class TransitionForm(Form):
     reason = _text(_("reason"), 100, rows=2)
 
 
+CONFERENCE_MESSAGE = _("Choose how the review conference was held: in person, online, or no "
+                       "conference held.")
+
+
+class CloseForm(TransitionForm):
+    """The close: the round is closed at the group's review conference, whose form is asked
+    (no default, so that nobody records one by not looking)."""
+
+    conference = forms.ChoiceField(
+        label=_("review conference"), choices=ScoringRound.Conference.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The mid-year or year-end review conference of the cluster or bloc at "
+                    "which the results were agreed."),
+        error_messages={"required": CONFERENCE_MESSAGE, "invalid_choice": CONFERENCE_MESSAGE})
+
+
+def transition_form(to, *args, **kwargs):
+    """The form of the step to `to`: the close asks the review conference."""
+    return (CloseForm if to == ScoringRound.Status.CLOSED else TransitionForm)(*args, **kwargs)
+
+
 class SheetForm(forms.Form):
     """One points field and one explanation per criterion of the table."""
 

@@ -85,10 +85,13 @@ def round_create(*, group, year: int, half: str, peer_mode: str, self_weight: in
     return round
 
 
-def round_transition(*, round: ScoringRound, to: str, by, reason: str = "") -> ScoringRound:
-    """Perform status → to through its one service (the transition table says which)."""
+def round_transition(*, round: ScoringRound, to: str, by, reason: str = "",
+                     conference: str = "") -> ScoringRound:
+    """Perform status → to through its one service (the transition table says which); only
+    the close records how the review conference was held."""
     name = transition(round.status, to)[0]
-    return globals()[name](round=round, by=by, reason=reason)
+    extra = {"conference": conference} if name == "round_close" else {}
+    return globals()[name](round=round, by=by, reason=reason, **extra)
 
 
 def _locked_round(round, by, expected) -> ScoringRound:
@@ -180,11 +183,17 @@ def _create_verification(round, selves, by):
 
 
 @transaction.atomic
-def round_close(*, round: ScoringRound, by, reason: str = "") -> ScoringRound:
+def round_close(*, round: ScoringRound, by, reason: str = "",
+                conference: str = "") -> ScoringRound:
     """Closes the round: the ranking follows from the sent sheets (emulation.scoring). A peer
     sheet not sent is left out of the average, and only with a reason; every verification
-    must be sent."""
+    must be sent. The round is closed at the group's review conference, so the close records
+    how it was held (ScoringRound.Conference; the summary report counts them)."""
     round = _locked_round(round, by, S.PEER)
+    if not isinstance(conference, str) or conference not in ScoringRound.Conference.values:
+        raise ValidationError({"conference": _(
+            "Choose how the review conference was held: in person, online, or no conference "
+            "held.")})
     reason = _text(reason, field="reason", limit=MAX_STEP_REASON)
     unsent = list(round.sheets.exclude(kind=ScoreSheet.Kind.SELF)
                   .exclude(status=ScoreSheet.Status.SUBMITTED).select_related("scorer", "scored"))
@@ -198,6 +207,7 @@ def round_close(*, round: ScoringRound, by, reason: str = "") -> ScoringRound:
                                 "average).") % {"units": _names(scorers)})
     round.closed_at = timezone.now()
     round.closed_by = by
+    round.conference = conference
     return _move(round, S.CLOSED, by, reason)
 
 

@@ -19,7 +19,7 @@ from clusters.views import apply_service_errors
 from . import permissions_scoring as perms
 from . import selectors_scoring as selectors
 from . import services_scoring as services
-from .forms_scoring import EvidenceForm, ProposalForm, RoundForm, SheetForm, TransitionForm
+from .forms_scoring import EvidenceForm, ProposalForm, RoundForm, SheetForm, transition_form
 from .models import Criterion, ScoreSheet, ScoringRound
 from .scoring import points_text, round_results
 from .scoring_workflow import ROUND_TRANSITIONS, next_status
@@ -95,7 +95,8 @@ def round_detail(request, pk):
         "second_sheets": [s for s in sheets if s.kind != ScoreSheet.Kind.SELF],
         "my_sheets": [s for s in sheets if s.can_edit],
         "next": to, "next_label": ROUND_TRANSITIONS[(round.status, to)][1] if to else "",
-        "transition_form": TransitionForm(initial={"to": to}) if to and can_manage else None,
+        "transition_form": (transition_form(to, initial={"to": to}) if to and can_manage
+                            else None),
         "history": _history(round),
         "can_rank": perms.can_view_ranking(request.user, round),
         "can_propose_page": perms.can_view_proposal(request.user, round),
@@ -105,21 +106,23 @@ def round_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_transition(request, pk):
-    """GET: the next step with its reason field (also the page without scripts); POST: do it."""
+    """GET: the next step with its reason field (and, for the close, the review conference; also
+    the page without scripts); POST: do it."""
     round = selectors.get_round_for_user(request.user, pk)
     _require(perms.can_manage_round(request.user, round))
     to = next_status(round.status)
     if request.method == "GET":
         return render(request, "emulation/round_transition.html", {
-            "round": round, "form": TransitionForm(initial={"to": to}) if to else None,
+            "round": round, "form": transition_form(to, initial={"to": to}) if to else None,
             "label": ROUND_TRANSITIONS[(round.status, to)][1] if to else ""})
-    form = TransitionForm(request.POST)
+    form = transition_form(to, request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(round)
     try:
         round = services.round_transition(round=round, to=form.cleaned_data["to"],
-                                          by=request.user, reason=form.cleaned_data["reason"])
+                                          by=request.user, reason=form.cleaned_data["reason"],
+                                          conference=form.cleaned_data.get("conference", ""))
     except ValidationError as error:
         _refused(request, error)
     else:

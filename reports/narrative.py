@@ -172,6 +172,26 @@ def movements(figures: dict, issuer: str) -> str:
     return paragraph(" ".join(sentences))
 
 
+def _conference_sentences(found: dict | None) -> list[str]:
+    """The review conferences at which the rounds were closed: "… 05 hội nghị sơ kết, tổng kết
+    (03 trực tiếp, 02 trực tuyến)". Figures stored before the close asked it have no counts;
+    rounds whose conference was not recorded are not guessed at."""
+    if not found:
+        return []
+    sentences = []
+    in_person, online = found.get("in_person", 0), found.get("online", 0)
+    if in_person + online:
+        details = [text % {"count": count_text(n)} for n, text in (
+            (in_person, _("%(count)s in person")), (online, _("%(count)s online"))) if n]
+        sentences.append(_("The clusters and blocs held %(conferences)s review conferences "
+                           "(%(details)s).") % {
+            "conferences": count_text(in_person + online), "details": ", ".join(details)})
+    if found.get("not_held"):
+        sentences.append(_("%(rounds)s rounds were closed without a review conference.") % {
+            "rounds": count_text(found["not_held"])})
+    return sentences
+
+
 def group_activity(figures: dict) -> str:
     sentences = []
     if figures["pledges_signed"]:
@@ -180,6 +200,7 @@ def group_activity(figures: dict) -> str:
     if figures["scoring_rounds_closed"]:
         sentences.append(_("%(rounds)s rounds of scoring and assessment were held.") % {
             "rounds": count_text(figures["scoring_rounds_closed"])})
+        sentences.extend(_conference_sentences(figures.get("scoring_rounds_by_conference")))
     registrations = figures["registrations"]
     if registrations["submitted"] and registrations["late"]:
         sentences.append(_("%(submitted)s emulation registrations were sent, %(late)s of them "

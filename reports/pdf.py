@@ -6,6 +6,7 @@ Serif (metric-compatible, installed by `make run`) stands in. Only `data:` URLs 
 project's own static files are read while rendering; nothing is fetched over the network.
 In a template, link a stylesheet as `{% static "css/pdf.css" %}` or plainly `css/pdf.css`."""
 
+import gc
 import logging
 import mimetypes
 
@@ -83,11 +84,17 @@ def write_pdf_from_html(html: str, progress=None, expected_pages: int = 0) -> by
     # Layout builds a box per element and line of a long annex; the collector re-walking that
     # heap took a third of a 2,000-row render (bench/RESULTS.md §11). Reference counting still
     # frees it; cycles are collected when the collector resumes.
-    with without_cyclic_gc():
-        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).render()
-        if progress:
-            progress(80, "layout")
-        return document.write_pdf()
+    try:
+        with without_cyclic_gc():
+            document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=_fetcher()).render()
+            if progress:
+                progress(80, "layout")
+            return document.write_pdf()
+    finally:
+        # The layout's boxes hold reference cycles: free them now, not at the next automatic
+        # collection, so a worker rendering report after report does not grow.
+        document = None
+        gc.collect()
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -136,6 +136,7 @@ def scalar_rows(figures: dict) -> list[tuple]:
     registrations = figures.get("registrations") or {}
     council = figures.get("council") or {}
     unit_reports = figures.get("unit_reports") or {}
+    conferences = figures.get("scoring_rounds_by_conference") or {}
     rows = [
         (_("Awards decided in the period"), figures.get("awards_total", 0), "awards"),
         (_("Awards granted by the State"), figures.get("state_awards_total", 0), "state_awards"),
@@ -153,6 +154,9 @@ def scalar_rows(figures: dict) -> list[tuple]:
         (_("Registrations sent late"), registrations.get("late", 0), "registrations"),
         (_("Pledges signed"), figures.get("pledges_signed", 0), "pledges"),
         (_("Scoring rounds held"), figures.get("scoring_rounds_closed", 0), "scoring_rounds"),
+        (_("Review conferences held in person"), conferences.get("in_person", 0),
+         "scoring_rounds"),
+        (_("Review conferences held online"), conferences.get("online", 0), "scoring_rounds"),
         (_("Council meetings held"), council.get("meetings", 0), "council_meetings"),
         (_("Items considered by the council"), council.get("items", 0), "council_meetings"),
         (_("Items passed by the council"), council.get("passed", 0), "council_meetings"),

@@ -136,6 +136,21 @@ def scoring_rounds_closed(period, organization=None):
             .filter(_subtree(organization, "group__organizer")))
 
 
+def scoring_round_figures(period, organization=None) -> dict:
+    """The rounds closed in the period and how their review conference was held (issue 7 §3:
+    "rounds held, online or in person"), in one query; "not_recorded" are rounds closed
+    before the close asked it."""
+    from emulation.models import ScoringRound
+
+    kinds = ScoringRound.Conference
+    return scoring_rounds_closed(period, organization).aggregate(
+        total=Count("id"),
+        in_person=Count("id", filter=Q(conference=kinds.IN_PERSON)),
+        online=Count("id", filter=Q(conference=kinds.ONLINE)),
+        not_held=Count("id", filter=Q(conference=kinds.NOT_HELD)),
+        not_recorded=Count("id", filter=Q(conference="")))
+
+
 def council_meetings_closed(period, organization=None):
     from awards.models import CouncilMeeting
 
@@ -303,6 +318,7 @@ def summary_figures(period, organization=None) -> dict:
         items_passed=Count("items", filter=Q(items__passed=True)))
     registrations = registrations_sent(period, organization).aggregate(
         submitted=Count("id"), late=Count("id", filter=Q(late=True)))
+    rounds = scoring_round_figures(period, organization)
     return {
         "period": period.code,
         "start": period.start,
@@ -313,7 +329,8 @@ def summary_figures(period, organization=None) -> dict:
         "movements": movement_figures(period, organization),
         "registrations": registrations,
         "pledges_signed": pledges_signed(period, organization).count(),
-        "scoring_rounds_closed": scoring_rounds_closed(period, organization).count(),
+        "scoring_rounds_closed": rounds.pop("total"),
+        "scoring_rounds_by_conference": rounds,
         "council": {"meetings": council["meetings"], "items": council["agenda_items"],
                     "passed": council["items_passed"]},
         "unit_reports": unit_report_figures(period, organization),

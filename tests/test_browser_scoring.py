@@ -96,6 +96,8 @@ def test_a_cluster_runs_its_year_end_round_to_the_flag_proposal(  # noqa: F811
     # The leader closes the round: the ranking, then the flag proposal.
     _as(page, live_server, "thutruong.hanoi")
     page.goto(round_url)
+    # The close records how the review conference was held (by value: labels are translated).
+    page.locator("input[name=conference][value=in_person]").check()
     page.get_by_role("button", name="Kết thúc đợt chấm và xếp hạng").click()
     page.get_by_role("link", name="Xếp hạng", exact=True).click()
     rows = page.locator("main table tbody tr")

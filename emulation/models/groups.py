@@ -49,6 +49,8 @@ class Pledge(models.Model):
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.DRAFT)
+    # The day by which the group's members should have signed: the reminders' deadline.
+    sign_by = models.DateField(_("to be signed by"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     signatories = models.ManyToManyField("clusters.Organization", blank=True,
@@ -203,6 +205,13 @@ class ScoringRound(models.Model):
         PEER = "peer", _("Peer scoring")
         CLOSED = "closed", _("Closed")
 
+    class Conference(models.TextChoices):
+        """How the group's review conference (hội nghị sơ kết / tổng kết) that agreed the
+        results was held: the summary report counts them (issue 7 §3)."""
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        NOT_HELD = "not_held", _("No conference held")
+
     group = models.ForeignKey("clusters.EmulationGroup", on_delete=models.PROTECT,
                               related_name="scoring_rounds", verbose_name=_("cluster or bloc"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -223,6 +232,8 @@ class ScoringRound(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
+    conference = models.CharField(_("review conference"), max_length=10,
+                                  choices=Conference.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     history = HistoricalRecords()

@@ -92,9 +92,11 @@ def refresh(round):
     return ScoringRound.objects.get(pk=round.pk)
 
 
-def advance(s, to, *, by=None, reason=""):
+def advance(s, to, *, by=None, reason="", conference="in_person"):
+    """The next step; a close records its review conference (in person unless told)."""
     s.round = services.round_transition(round=refresh(s.round), to=to,
-                                        by=by or s.heads[s.leader.pk], reason=reason)
+                                        by=by or s.heads[s.leader.pk], reason=reason,
+                                        conference=conference)
     return s.round
 
 

@@ -368,6 +368,7 @@ def test_the_demo_has_a_closed_year_end_round_with_its_ranking(client):
     round = ScoringRound.objects.get(group__code="CUM-10", year=2025, half="year_end")
     results = round_results(round)
     assert round.status == "closed" and len(results) == 5
+    assert round.conference == ScoringRound.Conference.IN_PERSON  # the year-end conference
     assert all(r.self_sent and r.second is not None for r in results)
     assert ScoreEvidence.objects.filter(score__sheet__round=round).count() >= 5
     assert build_scoring_demo() == round  # running it again changes nothing

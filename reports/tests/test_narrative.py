@@ -177,3 +177,46 @@ def test_count_text(value, text):
                                              (1250.0, "1.250"), (0.0, "0"), (33.3, "33,3")])
 def test_decimal_text(value, text):
     assert decimal_text(value) == text
+
+
+# --- review conferences of the clusters and blocs ----------------------------------------------
+
+
+def _activity(rounds, conferences):
+    figures = copy.deepcopy(FIGURES)
+    figures["scoring_rounds_closed"] = rounds
+    if conferences is not None:
+        figures["scoring_rounds_by_conference"] = conferences
+    return generate_sections(figures, issuer_name=ISSUER)["group_activity"]
+
+
+def test_group_activity_counts_the_review_conferences_in_person_and_online(db):
+    text = _activity(6, {"in_person": 3, "online": 2, "not_held": 1, "not_recorded": 0})
+
+    assert ("Đã tổ chức 06 đợt chấm điểm, bình xét thi đua. Các Cụm, Khối thi đua đã tổ chức "
+            "05 hội nghị sơ kết, tổng kết (03 trực tiếp, 02 trực tuyến). Có 01 đợt chấm điểm "
+            "kết thúc mà không tổ chức hội nghị sơ kết, tổng kết.") in text
+
+
+def test_only_the_kinds_held_are_named(db):
+    text = _activity(2, {"in_person": 0, "online": 2, "not_held": 0, "not_recorded": 0})
+
+    assert "đã tổ chức 02 hội nghị sơ kết, tổng kết (02 trực tuyến)." in text
+    assert "trực tiếp" not in text and "không tổ chức hội nghị" not in text
+
+
+@pytest.mark.parametrize("conferences", [
+    None,  # figures stored before the close asked the conference
+    {"in_person": 0, "online": 0, "not_held": 0, "not_recorded": 4},
+])
+def test_unknown_conferences_are_not_guessed(db, conferences):
+    text = _activity(4, conferences)
+
+    assert "Đã tổ chức 04 đợt chấm điểm, bình xét thi đua." in text
+    assert "hội nghị" not in text
+
+
+def test_no_round_means_no_conference_sentence(db):
+    text = _activity(0, {"in_person": 0, "online": 0, "not_held": 0, "not_recorded": 0})
+
+    assert "đợt chấm điểm" not in text and "hội nghị" not in text

@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 
 from awards.models import AwardRecord
 from awards.tests.factories import award_record
-from clusters.tests.factories import PersonFactory
-from emulation.models import Movement, Registration, RegistrationCall
+from clusters.tests.factories import GroupFactory, PersonFactory
+from emulation.models import Movement, Registration, RegistrationCall, ScoringRound
 from reports.exports import figures_json_data
 from reports.models import ReportPeriod, UnitReport
 from reports.statistics import (
@@ -369,3 +369,73 @@ def test_figure_records_query_count_does_not_grow(client, world, n, django_asser
 
 # The same for either size: the page is one count and one joined select.
 PAGE_QUERIES = 10
+
+
+# --- review conferences of the clusters and blocs (issue 7 §3) ---------------------------------
+
+
+def _round(world, group, half, conference, *, year=2021, status="closed"):
+    from emulation.tests.fairness_builders import closed_round
+
+    made = closed_round(world, group, year, half, status=status)
+    ScoringRound.objects.filter(pk=made.pk).update(conference=conference)
+    return made
+
+
+@pytest.fixture
+def conferences(world):
+    """Closed in 2021: two in person, one online, one without a conference and one from before
+    the close asked it (blank); not counted: a 2020 round and a round still in its second
+    step. The Hà Nội cluster's two rounds are the only ones of Hà Nội's subtree."""
+    central = [GroupFactory(organizer=world.central) for _ in range(3)]
+    hanoi = GroupFactory(organizer=world.hanoi)
+    _round(world, central[0], "mid_year", "in_person")
+    _round(world, central[0], "year_end", "online")
+    _round(world, central[1], "year_end", "not_held")
+    _round(world, central[2], "year_end", "")
+    _round(world, hanoi, "mid_year", "in_person")
+    _round(world, hanoi, "year_end", "in_person", year=2020)
+    _round(world, central[1], "mid_year", "", status="peer")
+    return hanoi
+
+
+def test_closed_rounds_are_counted_by_review_conference(world, conferences):
+    figures = summary_figures(FY)
+
+    assert figures["scoring_rounds_closed"] == 5
+    assert figures["scoring_rounds_by_conference"] == {
+        "in_person": 2, "online": 1, "not_held": 1, "not_recorded": 1}
+    assert figures_json_data(figures)["scoring_rounds_by_conference"]["online"] == 1
+
+
+def test_conference_counts_follow_the_organization_subtree(world, conferences):
+    figures = summary_figures(FY, world.hanoi)
+
+    assert figures["scoring_rounds_closed"] == 1
+    assert figures["scoring_rounds_by_conference"] == {
+        "in_person": 1, "online": 0, "not_held": 0, "not_recorded": 0}
+
+
+def test_no_round_gives_zero_conferences(world):
+    assert summary_figures(FY)["scoring_rounds_by_conference"] == {
+        "in_person": 0, "online": 0, "not_held": 0, "not_recorded": 0}
+
+
+def test_counting_conferences_adds_no_query(world, conferences, django_assert_num_queries):
+    ReportPeriod.objects.create(year=2021, half="FY", deadline=D(2021, 12, 15),
+                                created_by=world.users.admin)
+
+    with django_assert_num_queries(QUERIES):
+        summary_figures(FY)
+
+
+def test_the_summary_page_rows_show_conferences_with_the_rounds_records(world, conferences):
+    from reports.selectors_summary import scalar_rows
+
+    rows = {str(label): (value, url) for label, value, url in scalar_rows(
+        figures_json_data(summary_figures(FY)))}
+
+    rounds_url = rows["Đợt chấm điểm đã tổ chức"][1]
+    assert rounds_url and "figure=scoring_rounds" in rounds_url
+    assert rows["Hội nghị sơ kết, tổng kết tổ chức trực tiếp"] == ("2", rounds_url)
+    assert rows["Hội nghị sơ kết, tổng kết tổ chức trực tuyến"] == ("1", rounds_url)
