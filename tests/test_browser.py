@@ -89,7 +89,8 @@ def award_catalogue(transactional_db):
             for module, function in (("0002_seed_catalogue_and_rule_sets", "seed"),
                                      ("0005_eligibility_parameters", "add"),
                                      ("0007_seed_notice_and_base_salary", "seed"),
-                                     ("0009_council_parameters", "add")):
+                                     ("0009_council_parameters", "add"),
+                                     ("0011_appraisal_time_limit", "add")):
                 seeding = importlib.import_module(f"awards.migrations.{module}")
                 getattr(seeding, function)(apps, editor)
 
