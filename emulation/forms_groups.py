@@ -69,12 +69,21 @@ def _file(label, *, required=True):
 # --- pledges -----------------------------------------------------------------------------------
 
 
+def _sign_by():
+    # The reminders' deadline (deadlines.obligations): optional, a pledge may have no set day.
+    return _date(_("to be signed by"), required=False, help_text=_(
+        "dd/mm/yyyy. The leader unit is reminded before this day until the signing is "
+        "recorded."))
+
+
 class PledgeCreateForm(Form):
     title = _text(_("title"), 300, required=True)
+    sign_by = _sign_by()
 
 
 class PledgeForm(Form):
     title = _text(_("title"), 300, required=True)
+    sign_by = _sign_by()
     note = _text(_("note"), 4000, rows=3)
 
 

@@ -28,6 +28,7 @@ from .services import _actor, _check_date, _text
 MAX_POINTS = Decimal("1000")
 PLEDGE_SECTION_TITLE = "Thực hiện giao ước thi đua"  # data: the section the targets become
 SIGNED_KINDS = {".pdf", ".jpg", ".jpeg", ".png"}
+UNCHANGED = object()  # pledge_update: a signing day not given is kept
 
 
 def _require(allowed: bool) -> None:
@@ -98,22 +99,29 @@ def _pledge_editable(pledge: Pledge, by) -> None:
 
 
 @transaction.atomic
-def pledge_create(*, group: EmulationGroup, year: int, title: str, by) -> Pledge:
+def pledge_create(*, group: EmulationGroup, year: int, title: str, by,
+                  sign_by: datetime.date | None = None) -> Pledge:
     _require(perms.can_edit_group_year(by, group, year))
     _year(year)
     title = _text(title, field="title", limit=300, required=True)
+    _check_date(sign_by, "sign_by")
     if Pledge.objects.filter(group=group, year=year).exists():
         raise ValidationError({"title": _("The group already has a pledge for that year.")})
-    pledge = Pledge(group=group, year=year, title=title, created_by=by)
+    pledge = Pledge(group=group, year=year, title=title, sign_by=sign_by, created_by=by)
     _actor(pledge, by).save()
     return pledge
 
 
 @transaction.atomic
-def pledge_update(*, pledge: Pledge, title: str, note: str = "", by) -> Pledge:
+def pledge_update(*, pledge: Pledge, title: str, note: str = "", by,
+                  sign_by: datetime.date | None | object = UNCHANGED) -> Pledge:
+    """`sign_by` left out keeps the signing day; None clears it."""
     _pledge_editable(pledge, by)
     pledge.title = _text(title, field="title", limit=300, required=True)
     pledge.note = _text(note, field="note", limit=4000)
+    if sign_by is not UNCHANGED:
+        _check_date(sign_by, "sign_by")
+        pledge.sign_by = sign_by
     _actor(pledge, by).save()
     return pledge
 

@@ -111,7 +111,8 @@ def pledge_detail(request, pk):
 def pledge_edit(request, pk):
     pledge = selectors.get_pledge_for_user(request.user, pk)
     _require(perms.can_edit_group_year(request.user, pledge.group, pledge.year))
-    form = PledgeForm(request.POST or None, initial={"title": pledge.title, "note": pledge.note})
+    form = PledgeForm(request.POST or None, initial={"title": pledge.title, "note": pledge.note,
+                                                     "sign_by": pledge.sign_by})
     if request.method == "POST" and form.is_valid():
         try:
             services.pledge_update(pledge=pledge, by=request.user, **form.cleaned_data)
