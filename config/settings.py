@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab as _crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.shell",
+                "deadlines.context_processors.upcoming",
             ],
         },
     },
@@ -237,6 +239,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Reminders (issue 8, architecture §9): beat starts one sweep every REMINDER_SWEEP_SECONDS and
+# the daily digest at 07:30 (crontab hours are in CELERY_TIMEZONE, Vietnam time here). Reminders
+# are database rows: a lost broker message delays one, never loses it.
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+REMINDER_SYNC_SECONDS = env_int("REMINDER_SYNC_SECONDS", 240)  # deadline sync at most this often
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 600)  # a crashed sweeper's claim
+REMINDER_REQUEUE_SECONDS = env_int("REMINDER_REQUEUE_SECONDS", 900)  # e-mail task lost: queue again
+REMINDER_IN_FLIGHT_SECONDS = env_int("REMINDER_IN_FLIGHT_SECONDS", 120)  # > the send time limit
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 600)  # < visibility timeout / 2
+REMINDER_CLAIM_BATCH = env_int("REMINDER_CLAIM_BATCH", 200)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
+REMINDER_DIGEST_MINUTE = env_int("REMINDER_DIGEST_MINUTE", 30)
+CELERY_BEAT_SCHEDULE = {
+    "deadlines.sweep": {
+        "task": "deadlines.sweep",
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
+        # A sweep still waiting when the next one is due is useless: let it expire.
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
+    "deadlines.digest": {
+        "task": "deadlines.send_digests",
+        "schedule": _crontab(hour=REMINDER_DIGEST_HOUR, minute=REMINDER_DIGEST_MINUTE),
+    },
+}
 
 LOGGING = {
     "version": 1,
