@@ -57,6 +57,7 @@ NAVIGATION = [
         (_("Set up clusters and blocs for a new year"), "clusters:group_copy_year", permissions.can_administer),
         (_("Import from spreadsheets"), "clusters:import_start", can_import),
         (_("Public holidays"), "deadlines:holiday_list", permissions.is_central_admin),
+        (_("Deadlines and reminders"), "deadlines:deadline_list", permissions.can_administer),
         (_("System administration site"), "admin:index", permissions.can_use_django_admin),
     ]),
 ]

@@ -23,6 +23,14 @@ NOT_AUDITED: dict[str, str] = {
     "awards.OpenVote": "a named vote written once with the ballot; never changed",
     "awards.BallotDraft": "a member's unsent choices on open items, replaced until they vote",
     "reports.UnitReportEvent": "it is itself the log of a report's steps, written once",
+    # Deadlines and reminders (issue 8): what is edited (deadlines, ladders, preferences) is
+    # audited; these rows are logs or caches written by the sweeper, not by people.
+    "deadlines.Reminder": "a ladder step materialized by the sweeper; its sending is logged in "
+                          "ReminderDelivery",
+    "deadlines.ReminderDelivery": "it is itself the log of what was sent to whom and when",
+    "deadlines.DigestDelivery": "it is itself the log of the daily digest e-mails",
+    "deadlines.Obligation": "a cache of who still owes a deadline, rebuilt from the sources "
+                            "on every sweep",
 }
 
 

@@ -102,6 +102,8 @@ def hanoi_objects(world):
         **__import__("reports.tests.test_summary_pages", fromlist=["_"]).cross_province_objects(world),
         # Fairness analytics of a group (emulation/views_fairness.py).
         **__import__("emulation.tests.fairness_builders", fromlist=["_"]).cross_province_objects(world),
+        # Deadlines and their ladders (deadlines/views_reminders.py).
+        **__import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).cross_province_objects(world),
     }
 
 

@@ -448,3 +448,27 @@ def test_the_summary_report_page_issues_a_constant_number_of_queries(
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+
+
+# --- deadlines and reminders (deadlines.views_reminders) ---------------------------------------
+
+
+@pytest.mark.parametrize("url, make", [
+    ("/lich/han/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_deadlines),
+    (__import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).owing_url,
+     __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_owing),
+    ("/lich/da-gui/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_deliveries),
+    ("/lich/han-cua-toi/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_my_deadlines),
+    ("/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_my_deadlines),
+], ids=["deadline_list", "deadline_detail", "deliveries", "my_deadlines", "dashboard_deadlines"])
+def test_deadline_pages_issue_a_constant_number_of_queries(world, client, url, make):
+    client.force_login(world.users.admin)
+    make(world, 2)
+    target = url(world) if callable(url) else url
+    client.get(target)
+    with_two = count_queries(client, target)
+
+    make(world, 18)
+    with_twenty = count_queries(client, target)
+
+    assert with_two == with_twenty
