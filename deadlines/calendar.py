@@ -28,9 +28,10 @@ def is_working_day(day: date, _cache: dict | None = None) -> bool:
     return day not in cache[day.year]
 
 
-def add_working_days(start: date, count: int) -> date:
-    """The date `count` working days after `start` (before it when negative)."""
-    cache: dict = {}
+def add_working_days(start: date, count: int, cache: dict | None = None) -> date:
+    """The date `count` working days after `start` (before it when negative); `start` itself
+    for 0. `cache` (year → holidays) lets a caller share the holiday lookups across calls."""
+    cache = {} if cache is None else cache
     step = 1 if count >= 0 else -1
     day, remaining = start, abs(count)
     while remaining:

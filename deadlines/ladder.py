@@ -8,7 +8,7 @@ or Celery's time zone, and stored as aware datetimes. No reminder goes out in th
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .calendar import is_working_day
+from .calendar import add_working_days
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 SEND_TIME = time(8, 0)
@@ -51,14 +51,7 @@ def steps_for(deadline) -> list[tuple[int, bool]]:
 def send_day(due_on: date, offset: int, cache: dict | None = None) -> date:
     """The working day `offset` working days from the due date. Offset 0 is the due day itself,
     even when it is not a working day (the obligation still falls on it)."""
-    cache = {} if cache is None else cache
-    step = 1 if offset > 0 else -1
-    day, remaining = due_on, abs(offset)
-    while remaining:
-        day += timedelta(days=step)
-        if is_working_day(day, cache):
-            remaining -= 1
-    return day
+    return add_working_days(due_on, offset, cache)
 
 
 def send_at(due_on: date, offset: int, cache: dict | None = None) -> datetime:

@@ -91,3 +91,20 @@ BODY_SECTIONS = [section for section in OUTLINE if section.has_body]
 BODY_KEYS = [section.key for section in BODY_SECTIONS]
 REQUIRED_KEYS = [section.key for section in BODY_SECTIONS if section.required]
 STATISTICAL_KEYS = [section.key for section in BODY_SECTIONS if section.statistical]
+
+
+def check_bodies(bodies: dict, limit: int) -> None:
+    """Refuses unknown sections and bodies longer than `limit` (ValidationError in
+    Vietnamese), before anything is stored."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    unknown = [key for key in bodies if key not in BY_KEY or not BY_KEY[key].has_body]
+    if unknown:
+        raise ValidationError(gettext("Unknown section: %(keys)s.") % {
+            "keys": ", ".join(unknown)})
+    for key, text in bodies.items():
+        if len(text or "") > limit:
+            raise ValidationError({key: gettext(
+                "At most %(limit)s characters (now %(count)s).") % {
+                    "limit": limit, "count": len(text)}})

@@ -21,7 +21,7 @@ from deadlines.services import notify
 from . import permissions as perms
 from .html import clean_body, is_filled
 from .models import ReportPeriod, UnitReport, UnitReportEvent, UnitReportSection
-from .outline import BODY_KEYS, BY_KEY, REQUIRED_KEYS
+from .outline import BODY_KEYS, BY_KEY, REQUIRED_KEYS, check_bodies
 from .selectors import report_statistics
 from .workflow import TransitionError, period_transition, report_transition
 
@@ -142,13 +142,7 @@ def _locked(report, by, check) -> UnitReport:
 @transaction.atomic
 def report_save(*, report: UnitReport, bodies: dict, by) -> UnitReport:
     """Stores the sanitized text of the sections given (keys of the outline)."""
-    unknown = [key for key in bodies if key not in BY_KEY or not BY_KEY[key].has_body]
-    if unknown:
-        raise ValidationError(_("Unknown section: %(keys)s.") % {"keys": ", ".join(unknown)})
-    for key, text in bodies.items():
-        if len(text or "") > MAX_BODY:
-            raise ValidationError({key: _("At most %(limit)s characters (now %(count)s).") % {
-                "limit": MAX_BODY, "count": len(text)}})
+    check_bodies(bodies, MAX_BODY)
     report = _locked(report, by, perms.can_edit_report)
     existing = {s.key: s for s in report.sections.all()}
     for key, text in bodies.items():

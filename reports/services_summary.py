@@ -22,7 +22,7 @@ from . import permissions as perms
 from . import summary
 from .html import clean_body, is_filled
 from .models import RenderJob, SummaryReport, SummaryReportSection, SummaryReportVersion
-from .outline import BY_KEY, REQUIRED_KEYS
+from .outline import BY_KEY, REQUIRED_KEYS, check_bodies
 
 logger = logging.getLogger(__name__)
 S = SummaryReport.Status
@@ -138,13 +138,7 @@ def summary_update_header(*, report, data: dict, by) -> SummaryReport:
 def summary_save_sections(*, report, bodies: dict, by) -> SummaryReport:
     """Stores the sanitized text of the sections given; an edited section is no longer
     rewritten when the figures are recomputed."""
-    unknown = [key for key in bodies if key not in BY_KEY or not BY_KEY[key].has_body]
-    if unknown:
-        raise ValidationError(_("Unknown section: %(keys)s.") % {"keys": ", ".join(unknown)})
-    for key, text in bodies.items():
-        if len(text or "") > MAX_BODY:
-            raise ValidationError({key: _("At most %(limit)s characters (now %(count)s).") % {
-                "limit": MAX_BODY, "count": len(text)}})
+    check_bodies(bodies, MAX_BODY)
     report = _editable(report, by)
     existing = {s.key: s for s in report.sections.all()}
     for key, text in bodies.items():
