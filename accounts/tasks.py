@@ -1,15 +1,15 @@
 """Thin Celery adapters: fetch the row, call one function; retries stay here."""
 
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
+
+from config.celery import EMAIL_TASK
 
 from . import emails
 from .models import User
 
 logger = logging.getLogger(__name__)
-RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
 
 def _active_user(user_id: int) -> User | None:
@@ -19,13 +19,13 @@ def _active_user(user_id: int) -> User | None:
     return user
 
 
-@shared_task(name="accounts.send_password_reset", **RETRY)
+@shared_task(name="accounts.send_password_reset", **EMAIL_TASK)
 def send_password_reset_task(*, user_id: int) -> None:
     if user := _active_user(user_id):
         emails.send_password_reset(user=user)
 
 
-@shared_task(name="accounts.send_account_invitation", **RETRY)
+@shared_task(name="accounts.send_account_invitation", **EMAIL_TASK)
 def send_account_invitation_task(*, user_id: int) -> None:
     if user := _active_user(user_id):
         emails.send_account_invitation(user=user)

@@ -134,7 +134,7 @@ def claim_due(now: datetime, worker: str, limit: int | None = None) -> list[int]
     if ladder.is_quiet(now):
         return []
     limit = limit or getattr(settings, "REMINDER_CLAIM_BATCH", 200)
-    lease_until = now + _seconds("REMINDER_LEASE_SECONDS", 600)
+    lease_until = now + _seconds("REMINDER_LEASE_SECONDS", 300)
     due = (Reminder.objects.filter(status=PENDING, send_at__lte=now).filter(_lease_free(now))
            .order_by("send_at", "id"))
     if connection.vendor == "postgresql":
@@ -214,7 +214,7 @@ def requeue_stale(now: datetime) -> int:
     do, so queueing twice is harmless."""
     from .tasks import send_reminder_email_task
 
-    stale = now - _seconds("REMINDER_REQUEUE_SECONDS", 900)
+    stale = now - _seconds("REMINDER_REQUEUE_SECONDS", 240)
     ids = list(ReminderDelivery.objects.filter(
         email_status=ReminderDelivery.EmailStatus.PENDING, created_at__lt=stale,
     ).filter(Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=stale))

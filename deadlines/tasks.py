@@ -5,11 +5,12 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from config.celery import EMAIL_TASK
+
 logger = logging.getLogger(__name__)
-RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
 
 
-@shared_task(name="deadlines.send_notification_email", **RETRY)
+@shared_task(name="deadlines.send_notification_email", **EMAIL_TASK)
 def send_notification_email_task(*, notification_id: int) -> None:
     from . import emails
     from .models import Notification

@@ -12,6 +12,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,8 @@ AUTHORITIES = ("", "KT.", "TM.", "TL.", "TUQ.")
 SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
 # A job left "running" longer than this was lost with its worker and may run again.
 STALE_AFTER = datetime.timedelta(minutes=15)
+# A job still waiting after this long lost its task; beat sends it again (reports.tasks).
+REQUEUE_AFTER = datetime.timedelta(minutes=5)
 
 
 def _actor(instance, by):
@@ -280,6 +283,21 @@ def job_request(*, report, kind: str, by) -> RenderJob:
         job = RenderJob.objects.create(report=report, kind=kind, requested_by=by)
         transaction.on_commit(lambda: run_render_job_task.delay(job_id=job.pk))
     return job
+
+
+def requeue_stale_jobs(now=None) -> int:
+    """Sends again the jobs whose task was lost (a broker wiped, a worker killed): waiting for
+    longer than REQUEUE_AFTER, or running for longer than STALE_AFTER. job_run claims a job
+    once, so a task that was only late does no harm."""
+    from .tasks import run_render_job_task
+
+    now = now or timezone.now()
+    stale = list(RenderJob.objects.filter(
+        Q(status=J.QUEUED, created_at__lt=now - REQUEUE_AFTER)
+        | Q(status=J.RUNNING, started_at__lt=now - STALE_AFTER)).values_list("pk", flat=True))
+    for pk in stale:
+        run_render_job_task.delay(job_id=pk)
+    return len(stale)
 
 
 def _claim(job_id) -> RenderJob | None:

@@ -97,3 +97,11 @@ def test_an_edited_kind_ladder_is_used():
     LadderStep.objects.filter(kind=DeadlineKind.COUNCIL_VOTE, offset=0).update(escalate=True)
     steps = ladder.steps_for(_deadline(DeadlineKind.COUNCIL_VOTE))
     assert (-14, False) not in steps and (0, True) in steps
+
+
+def test_beat_keeps_utc_and_sends_the_digest_at_half_past_seven_vietnam_time(settings):
+    """Quality target C6: CELERY_TIMEZONE is UTC; 07:30 in Vietnam (UTC+7) is 00:30 UTC."""
+    schedule = settings.CELERY_BEAT_SCHEDULE["deadlines.digest"]["schedule"]
+
+    assert settings.CELERY_TIMEZONE == "UTC"
+    assert (schedule.hour, schedule.minute) == ({0}, {30})

@@ -166,12 +166,14 @@ def test_an_expired_lease_is_taken_again_and_a_held_one_is_not(
     # A sweeper claims the step and dies before delivering it.
     assert len(sweeper.claim_due(at(DUE, 8, 5), "crashed")) == 1
 
-    held = run(at(DUE, 8, 10), django_capture_on_commit_callbacks, worker="second", sync=False)
+    # The lease (REMINDER_LEASE_SECONDS, 5 minutes) still holds at 08:08 …
+    held = run(at(DUE, 8, 8), django_capture_on_commit_callbacks, worker="second", sync=False)
     assert held["claimed"] == 0 and not ReminderDelivery.objects.exists()
     # The crashed sweeper's claim cannot be used by anyone else either.
-    assert sweeper.deliver(Reminder.objects.get(offset=0).pk, "second", at(DUE, 8, 10)) == (None, 0)
+    assert sweeper.deliver(Reminder.objects.get(offset=0).pk, "second", at(DUE, 8, 8)) == (None, 0)
 
-    later = run(at(DUE, 8, 16), django_capture_on_commit_callbacks, worker="second", sync=False)
+    # … and has expired at 08:11.
+    later = run(at(DUE, 8, 11), django_capture_on_commit_callbacks, worker="second", sync=False)
     assert later["claimed"] == 1
     assert delivered() == {("canbo.hanoi", False), ("cumtruong", False)}
     assert Reminder.objects.get(offset=0).claimed_by == "second"
@@ -213,9 +215,11 @@ def test_an_email_whose_task_the_broker_lost_is_queued_again(
     assert len(lost) == 2 and not mail.outbox
     ReminderDelivery.objects.update(created_at=at(DUE, 8, 5))
 
-    soon = run(at(DUE, 8, 10), django_capture_on_commit_callbacks, sync=False)
-    assert soon["requeued"] == 0 and not mail.outbox  # the task may just be waiting in line
-    later = run(at(DUE, 8, 21), django_capture_on_commit_callbacks, sync=False)
+    # REMINDER_REQUEUE_SECONDS (4 minutes): at 08:08 the task may just be waiting in line …
+    soon = run(at(DUE, 8, 8), django_capture_on_commit_callbacks, sync=False)
+    assert soon["requeued"] == 0 and not mail.outbox
+    # … at 08:10, the next sweep, it is queued again: sent within ten minutes (C1).
+    later = run(at(DUE, 8, 10), django_capture_on_commit_callbacks, sync=False)
     assert later["requeued"] == 2 and len(mail.outbox) == 2
     again = run(at(DUE, 8, 40), django_capture_on_commit_callbacks, sync=False)
     assert again["requeued"] == 0 and len(mail.outbox) == 2

@@ -339,6 +339,28 @@ def test_a_redelivered_task_does_not_run_a_finished_job_twice(
     assert SummaryReportVersion.objects.filter(report=report).count() == 1
 
 
+def test_a_job_whose_task_was_lost_is_sent_again_and_runs_once(world):
+    """A broker wiped between the request and the worker: beat's requeue sends the task again
+    once the job has waited five minutes; a job waiting less is left alone."""
+    import datetime
+
+    from django.utils import timezone
+
+    report = services.summary_create(period=h1_2021(world), organization=world.hanoi,
+                                     by=world.users.province_admin)  # its task never ran
+    job = report.jobs.get()
+    now = timezone.now()
+
+    assert services.requeue_stale_jobs(now) == 0
+    assert services.requeue_stale_jobs(now + datetime.timedelta(minutes=6)) == 1
+
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.DONE  # tasks run in-process in unit tests
+    report.refresh_from_db()
+    assert report.figures_at is not None
+    assert services.requeue_stale_jobs(now + datetime.timedelta(minutes=6)) == 0
+
+
 # --- the signed scan ---------------------------------------------------------------------------
 
 
