@@ -4,7 +4,9 @@
   PDF and .docx stored with their hashes), so that a finalized report can be opened at once;
 * the first six months of 2026, open, whose deadline (10/07/2026) has passed: Văn phòng and the
   Hà Nội alliance sent their reports on time, Lâm Đồng late, every other unit nothing yet. Its
-  summary report is left for the administrator (`quantri`) to create in one click."""
+  summary report is left for the administrator (`quantri`) to create in one click;
+* the whole year 2026, open, due 15/01/2027: every unit owes it, so it is on their dashboards
+  and the reminders' ladder runs towards it."""
 
 import datetime
 
@@ -86,6 +88,8 @@ def build_reports_demo(stdout=None):
     half = services.period_create(year=2026, half=ReportPeriod.Half.FIRST_HALF,
                                   deadline=D(2026, 7, 10), by=admin)
     _unit_reports(half)
+    services.period_create(year=2026, half=ReportPeriod.Half.FULL_YEAR,
+                           deadline=D(2027, 1, 15), by=admin)
     if stdout is not None:
         finalized = SummaryReport.objects.filter(status=SummaryReport.Status.FINALIZED).count()
         stdout.write(f"Báo cáo: kỳ cả năm 2025 ({finalized} báo cáo tổng hợp đã hoàn tất), "

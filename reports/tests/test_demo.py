@@ -1,6 +1,7 @@
 """`make run` shows the reports at work: a closed year whose summary report is finalized, and
 an open half-year whose deadline has passed with reports on time, late and missing."""
 
+import datetime
 import hashlib
 import subprocess
 
@@ -37,3 +38,5 @@ def test_the_demo_has_a_finalized_annual_report_and_a_half_year_with_late_units(
     assert (counts[selectors.ON_TIME], counts[selectors.LATE]) == (2, 1)
     assert counts[selectors.NOT_STARTED] > 30  # the other units have sent nothing
     assert not SummaryReport.objects.filter(period=half).exists()
+    whole = ReportPeriod.objects.get(year=2026, half="FY")
+    assert (whole.status, whole.deadline) == (ReportPeriod.Status.OPEN, datetime.date(2027, 1, 15))
