@@ -7,13 +7,14 @@ import pytest
 
 from reports.models import RenderJob
 from reports.tests.test_summary_services import h1_2021, some_awards
+from tests.test_browser import award_catalogue  # noqa: F401 (a fixture)
 from tests.test_celery_worker import worker  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_pdf_job_is_rendered_by_a_real_worker(world, client, worker,  # noqa: F811
-                                                celery_not_eager):
+def test_a_pdf_job_is_rendered_by_a_real_worker(world, award_catalogue, client,  # noqa: F811
+                                                worker, celery_not_eager):  # noqa: F811
     from reports import services_summary as services
 
     some_awards(world, 2)
