@@ -5,8 +5,6 @@ may not take, bind a form, call one service of reports.services_summary, say wha
 Actions answer GET with a confirmation page and do their work on POST, so that no link or
 prefetch changes anything and every URL with an id can be opened by its own users."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -108,7 +106,7 @@ def summary_detail(request, pk):
         "comparison": sel.comparison_rows(figures, report),
         "late": sel.late_units(figures), "missing": sel.missing_units(figures),
         "sources": figures.get("sources") or {},
-        "charts": [mark_safe(_fluid(chart(figures))) for chart in (  # noqa: S308 — escaped
+        "charts": [mark_safe(chart(figures)) for chart in (  # noqa: S308 — escaped
             charts.awards_by_type_svg, charts.awards_by_group_svg,
             charts.reports_on_time_svg)] if figures else [],
         "sections": sections, "versions": sel.versions(report),
@@ -117,15 +115,6 @@ def summary_detail(request, pk):
         "can_reopen": perms.can_reopen_summary(request.user, report),
         "can_manage": perms.can_make_summary(request.user, report.organization),
         "problems": services.finalize_problems(report) if can_edit else []})
-
-
-def _fluid(svg: str) -> str:
-    """The chart scales to its column (its viewBox keeps the proportions): the fixed width and
-    height made for the PDF would overflow on a narrow screen (inline styles are refused by
-    the CSP, so the attributes go)."""
-    head, sep, rest = svg.partition(">")
-    head = re.sub(r'\s(width|height)="[^"]*"', "", head, count=2)
-    return head + sep + rest
 
 
 def _editable(request, report):
