@@ -81,16 +81,13 @@ def _summary_lines(text: str) -> list[str]:
     return [text] if text else []
 
 
-def _parent_lines(organization) -> list[str]:
-    """A provincial alliance may print its parent above its name; the Alliance has none."""
-    return []
-
-
 def header(report) -> dict:
     """The header and signature of the document as printed."""
     organization, period = report.organization, report.period
     return {
-        "parent_lines": _parent_lines(organization),
+        # The Alliance prints no parent body above its name (domain reference §7); a provincial
+        # alliance's parent is not set in the data, so none is printed either.
+        "parent_lines": [],
         "issuer_lines": issuer_lines(organization.name),
         "number": number_symbol(report.number, report.symbol),
         "date_line": vietnamese_date_line(report.place, report.issued_on, year=period.year),
