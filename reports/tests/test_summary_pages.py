@@ -293,3 +293,20 @@ def test_the_report_page_issues_a_constant_number_of_queries(world, client,
     assert count() == with_two
     report.refresh_from_db()
     assert report.figures["awards_total"] == 22
+
+
+@pytest.mark.parametrize("count, folded", [(12, True), (3, False)])
+def test_a_long_list_of_missing_units_is_folded(client, world, report, count, folded):
+    figures = {**report.figures}
+    figures["unit_reports"] = {**figures["unit_reports"],
+                               "missing": [{"kind": "organization", "id": i, "name": f"Đơn vị {i}"}
+                                           for i in range(count)]}
+    SummaryReport.objects.filter(pk=report.pk).update(figures=figures)
+    client.force_login(world.users.province_admin)
+
+    html = client.get(f"/bao-cao/tong-hop/{report.pk}/").content.decode()
+
+    missing = html[html.index("Đơn vị 0") - 400:html.index("Đơn vị 0")]
+    assert ("<details" in missing) is folded
+    assert (f"{count} đơn vị: xem danh sách" in html) is folded
+    assert f"Đơn vị {count - 1}" in html  # every name is still on the page
