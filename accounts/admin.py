@@ -29,6 +29,11 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     search_fields = ["username", "full_name", "email"]
     inlines = [RoleInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Users are deactivated, never deleted: deleting one would set history_user to NULL on
+        # audit rows, which the application's database role may not change (audit_grants).
+        return False
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):

@@ -59,6 +59,8 @@ NAVIGATION = [
         (_("Public holidays"), "deadlines:holiday_list", permissions.is_central_admin),
         (_("Deadlines and reminders"), "deadlines:deadline_list", permissions.can_administer),
         (_("System administration site"), "admin:index", permissions.can_use_django_admin),
+        (_("Audit trail"), "accounts:audit_trail",
+         lambda u: __import__("accounts.selectors_audit", fromlist=["_"]).can_search_audit_trail(u)),
     ]),
 ]
 

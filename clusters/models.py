@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from .text import clean_text, fold, person_sort_key, sort_key
 from .validators import validate_tax_code
@@ -28,7 +28,7 @@ class Province(models.Model):
         on_delete=models.PROTECT, related_name="absorbed",
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["sort_key"]
@@ -56,7 +56,7 @@ class ProvinceName(models.Model):
     valid_from = models.DateField(_("from date"), null=True, blank=True)
     valid_to = models.DateField(_("to date"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["province", "valid_from"]
@@ -121,7 +121,7 @@ class Organization(models.Model):
     merged_on = models.DateField(_("merger date"), null=True, blank=True)
     sort_key = models.CharField(max_length=800, editable=False, db_index=True)
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -171,7 +171,7 @@ class OrganizationName(models.Model):
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
     valid_from = models.DateField(_("from date"), null=True, blank=True)
     valid_to = models.DateField(_("to date"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["organization", "valid_from", "id"]
@@ -197,7 +197,7 @@ class Person(models.Model):
     )
     sort_key = models.CharField(max_length=600, editable=False, db_index=True)
     search_text = models.CharField(max_length=200, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = PersonQuerySet.as_manager()
 
@@ -233,7 +233,7 @@ class PersonMove(models.Model):
     moved_on = models.DateField(_("transfer date"))
     from_position = models.CharField(_("former position"), max_length=200, blank=True)
     to_position = models.CharField(_("new position"), max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["person", "-moved_on", "-id"]
@@ -257,7 +257,7 @@ class EmulationGroup(models.Model):
     )
     description = models.TextField(_("notes"), blank=True)
     sort_key = models.CharField(max_length=800, editable=False, db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["sort_key", "id"]
@@ -290,7 +290,7 @@ class GroupMembership(models.Model):
         Organization, on_delete=models.PROTECT, related_name="group_memberships"
     )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         constraints = [
@@ -312,7 +312,7 @@ class GroupLeadership(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["year", "role"]
@@ -345,7 +345,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["report"])
+    history = audit_history(excluded_fields=["report"])
 
     class Meta:
         ordering = ["-created_at"]

@@ -24,13 +24,12 @@ from .text import clean_text, fold
 
 
 def _set_path(org: Organization) -> None:
-    """The path holds the organization's own id, known only after the first save. Write it, and
-    mend the creation's audit row written a moment ago in the same transaction, so the trail
-    never shows a placeholder path."""
+    """The path holds the organization's own id, known only after the first save: write it.
+    The caller saved without history and writes the creation's audit row after this, so the
+    trail never shows a placeholder path (it is append-only for the app: audit_grants)."""
     prefix = org.parent.path if org.parent_id else "/"
     org.path = f"{prefix}{org.pk}/"
     Organization.objects.filter(pk=org.pk).update(path=org.path)
-    org.history.filter(history_type="+").update(path=org.path)
 
 
 def _check_parent(org: Organization, parent: Organization | None) -> None:
@@ -55,8 +54,14 @@ def organization_create(*, code: str, kind: str, name: str, parent: Organization
     )
     org.refresh_derived_fields()
     org.full_clean(exclude=["path"])
-    org.save()
+    org.skip_history_when_saving = True
+    try:
+        org.save()
+    finally:
+        del org.skip_history_when_saving
     _set_path(org)
+    # The creation's "+" row, with the final path; user and address from the request.
+    Organization.history.bulk_history_create([org])
     OrganizationName.objects.create(
         organization=org, name=org.name, short_name=org.short_name, valid_from=active_from
     )
@@ -147,7 +152,10 @@ def organization_merge(*, absorbed: Organization, into: Organization,
     absorbed.merged_on = on_date
     absorbed.active_to = on_date - timedelta(days=1)
     absorbed.save()
-    absorbed.names.filter(valid_to__isnull=True).update(valid_to=absorbed.active_to)
+    # One by one (there is one current name), so that the trail records each name's end.
+    for name in absorbed.names.filter(valid_to__isnull=True):
+        name.valid_to = absorbed.active_to
+        name.save(update_fields=["valid_to"])
     organization_update(organization=absorbed, parent=into)
     return into
 

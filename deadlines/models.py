@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 
 class Holiday(models.Model):
@@ -15,7 +15,7 @@ class Holiday(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave it blank if the holiday recurs every year.")
     )
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["year", "month", "day"]
@@ -96,7 +96,7 @@ class Deadline(models.Model):
                                      verbose_name=_("organization"))
     active = models.BooleanField(_("active"), default=True)
     synced_at = models.DateTimeField(_("synchronized at"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["synced_at"])
+    history = audit_history(excluded_fields=["synced_at"])
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -121,7 +121,7 @@ class LadderStep(models.Model):
                                  related_name="ladder_steps", verbose_name=_("deadline"))
     offset = models.SmallIntegerField(_("working days from the due date"))
     escalate = models.BooleanField(_("also to the unit's head"), default=False)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["kind", "deadline", "offset"]
@@ -217,7 +217,7 @@ class ReminderPreference(models.Model):
     user = models.OneToOneField("accounts.User", on_delete=models.CASCADE,
                                 related_name="reminder_preference")
     daily_digest = models.BooleanField(_("one daily digest e-mail"), default=False)
-    history = HistoricalRecords()
+    history = audit_history()
 
 
 class DigestDelivery(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 
 class ReportPeriod(models.Model):
@@ -29,7 +29,7 @@ class ReportPeriod(models.Model):
                               default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "-half"]
@@ -91,7 +91,7 @@ class UnitReport(models.Model):
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["period", "organization__sort_key", "group__sort_key"]
@@ -141,7 +141,7 @@ class UnitReportSection(models.Model):
     report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="sections")
     key = models.CharField(_("section"), max_length=40)
     body = models.TextField(_("text"), max_length=60000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["report", "key"]
@@ -204,7 +204,7 @@ class SummaryReport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-period__year", "-period__half", "organization__sort_key"]
@@ -233,7 +233,7 @@ class SummaryReportSection(models.Model):
     key = models.CharField(_("section"), max_length=40)
     body = models.TextField(_("text"), max_length=60000, blank=True)
     generated = models.BooleanField(_("generated from the figures"), default=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["report", "key"]
@@ -267,7 +267,7 @@ class SummaryReportVersion(models.Model):
                                          null=True, blank=True, related_name="+",
                                          verbose_name=_("scan attached by"))
     scan_uploaded_at = models.DateTimeField(_("scan attached at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["pdf", "docx", "snapshot"])
+    history = audit_history(excluded_fields=["pdf", "docx", "snapshot"])
 
     class Meta:
         ordering = ["report", "-version"]

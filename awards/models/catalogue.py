@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from clusters.text import clean_text
 
@@ -58,7 +58,7 @@ class AwardType(models.Model):
                                           blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["display_order", "code"]
@@ -103,7 +103,7 @@ class RuleSet(models.Model):
                                 help_text=_("Leave it blank while the rule set is in force."))
     legal_basis = models.TextField(_("legal basis"), max_length=2000)
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = RuleSetQuerySet.as_manager()
 
@@ -160,7 +160,7 @@ class RuleParameter(models.Model):
     verified = models.BooleanField(_("verified against the legal text"), default=False)
     legal_citation = models.CharField(_("legal citation"), max_length=300, blank=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), default=0)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["rule_set", "display_order", "key"]

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from .catalogue import RuleSet
 from .dossiers import Nomination
@@ -33,7 +33,7 @@ class Council(models.Model):
                                      related_name="councils", verbose_name=_("organization"))
     name = models.CharField(_("name"), max_length=300)
     is_active = models.BooleanField(_("in operation"), default=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["organization__sort_key", "name"]
@@ -57,7 +57,7 @@ class CouncilTerm(models.Model):
     end_date = models.DateField(_("to"), null=True, blank=True,
                                 help_text=_("Leave it blank while the term lasts."))
     basis = models.CharField(_("decision establishing the council"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["council", "-start_date"]
@@ -103,7 +103,7 @@ class CouncilMember(models.Model):
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("to"), null=True, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["term", "sort_order", "id"]
@@ -164,7 +164,7 @@ class CouncilMeeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("prepared by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -254,7 +254,7 @@ class Attendance(models.Model):
     status = models.CharField(_("attendance"), max_length=8, choices=Status.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["member__sort_order", "member_id"]

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from .dossiers import Nomination
 from .registry import AwardRecord
@@ -21,7 +21,7 @@ class BaseSalary(models.Model):
     amount = models.PositiveBigIntegerField(_("amount (VND per month)"))
     valid_from = models.DateField(_("valid from"), unique=True)
     legal_basis = models.CharField(_("legal basis"), max_length=300)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -95,7 +95,7 @@ class Decision(models.Model):
                                   related_name="+", null=True, blank=True,
                                   verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "-number", "-id"]

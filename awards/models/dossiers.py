@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from .catalogue import AwardType
 from .registry import AwardRecord
@@ -46,7 +46,7 @@ class AwardCycle(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[award_types, submitters])
+    history = audit_history(m2m_fields=[award_types, submitters])
 
     class Meta:
         ordering = ["-year", "-deadline", "id"]
@@ -72,7 +72,7 @@ class CycleExtension(models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("granted by"))
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-granted_at"]
@@ -91,7 +91,7 @@ class SubmitDelegation(models.Model):
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("granted by"))
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("submission delegation")
@@ -131,7 +131,7 @@ class Dossier(models.Model):
                                      related_name="+", null=True, blank=True,
                                      verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -201,7 +201,7 @@ class Nomination(models.Model):
     appraised_at = models.DateTimeField(_("appraised at"), null=True, blank=True)
     award_record = models.OneToOneField(AwardRecord, on_delete=models.PROTECT, null=True,
                                         blank=True, related_name="nomination")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["dossier", "position", "id"]
@@ -283,7 +283,7 @@ class DossierDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["kind", "uploaded_at", "id"]
@@ -305,7 +305,7 @@ class PublicNotice(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    history = HistoricalRecords(m2m_fields=[nominations])
+    history = audit_history(m2m_fields=[nominations])
 
     class Meta:
         ordering = ["-start_date", "id"]

@@ -10,7 +10,7 @@ missing year; they never take a missing fact as a pass."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from clusters.text import clean_text
 
@@ -57,7 +57,7 @@ class AnnualAssessment(models.Model):
         _("rank in the emulation cluster or bloc"), null=True, blank=True,
         help_text=_("1 for the leading unit, from the cluster's or bloc's year-end evaluation."))
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "id"]
@@ -130,7 +130,7 @@ class Initiative(models.Model):
     decision_number = models.CharField(_("recognition decision number"), max_length=60,
                                        blank=True)
     decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "title", "id"]
@@ -186,7 +186,7 @@ class DisciplineRecord(models.Model):
                                     help_text=_("The end of the measure, or the day the case "
                                                 "was closed."))
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-effective_from", "id"]

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 from clusters.text import clean_text, fold
 
@@ -56,7 +56,7 @@ class AwardRecord(models.Model):
                                                   blank=True)
     revocation_date = models.DateField(_("revocation date"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = AwardRecordQuerySet.as_manager()
 

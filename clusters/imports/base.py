@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from accounts.audit import current_client_ip
 from accounts.scoping import active_role, sees_everything
 
 from ..models import Organization
@@ -320,6 +321,8 @@ def bulk_history_insert(model, objects, *, user, reason: str, chunk: int = 2000)
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     now = timezone.now()
+    # The client's address (accounts.audit): SQL bypasses the historical model's default.
+    ip = current_client_ip()
     ids = [obj.pk for obj in objects]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), chunk):
@@ -327,10 +330,10 @@ def bulk_history_insert(model, objects, *, user, reason: str, chunk: int = 2000)
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({names}, history_date, "
-                f"history_change_reason, history_type, history_user_id) "
-                f"SELECT {names}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+                f"history_change_reason, history_type, history_user_id, history_ip) "
+                f"SELECT {names}, %s, %s, '+', %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
-                [now, reason, user.pk if user else None, *part])
+                [now, reason, user.pk if user else None, ip, *part])
 
 
 def unsaved_instances(model, rows: Iterable[dict]) -> list:
@@ -401,11 +404,13 @@ def bulk_insert_with_history(model, objects, *, user, reason: str, chunk: int = 
         if not set(columns) <= mirrored:  # pragma: no cover - a model excluding fields from history
             bulk_history_insert(model, objects, user=user, reason=reason, chunk=chunk)
             return
+        ip = current_client_ip()  # accounts.audit: COPY bypasses the historical model's default
         suffix = "\t" + "\t".join([
             _copy_text(timezone.now().isoformat()), _copy_text(reason), "+",
-            "\\N" if user is None else str(user.pk)])
+            "\\N" if user is None else str(user.pk), "\\N" if ip is None else ip])
         _copy(cursor, f"COPY {quote(history._meta.db_table)} ({names}, history_date, "
-                      f"history_change_reason, history_type, history_user_id) FROM STDIN",
+                      f"history_change_reason, history_type, history_user_id, history_ip) "
+                      f"FROM STDIN",
               (line + suffix for line in lines))
 
 

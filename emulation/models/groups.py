@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -62,7 +62,7 @@ class Pledge(models.Model):
     note = models.TextField(_("note"), max_length=4000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords(m2m_fields=[signatories])
+    history = audit_history(m2m_fields=[signatories])
 
     class Meta:
         ordering = ["-year", "group__sort_key"]
@@ -89,7 +89,7 @@ class PledgeTarget(models.Model):
     text = models.TextField(_("target"), max_length=2000)
     max_points = models.DecimalField(_("maximum points"), **POINTS, default=10,
                                      validators=[MinValueValidator(0)])
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["pledge", "position", "id"]
@@ -113,7 +113,7 @@ class CriteriaTable(models.Model):
     locked = models.BooleanField(_("locked by a scoring round"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "group__sort_key"]
@@ -138,7 +138,7 @@ class CriteriaSection(models.Model):
     position = models.PositiveIntegerField(default=0)
     code = models.CharField(_("number"), max_length=10, blank=True)
     title = models.CharField(_("section"), max_length=500)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["table", "position", "id"]
@@ -171,7 +171,7 @@ class Criterion(models.Model):
     pledge_target = models.ForeignKey(PledgeTarget, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="criteria",
                                       verbose_name=_("from the pledge target"))
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["section", "position", "id"]
@@ -236,7 +236,7 @@ class ScoringRound(models.Model):
                                   choices=Conference.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "group__sort_key", "half"]
@@ -283,7 +283,7 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["round", "scored", "kind", "scorer"]
@@ -307,7 +307,7 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     points = models.DecimalField(_("points"), **POINTS, validators=[MinValueValidator(0)])
     comment = models.TextField(_("explanation"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["sheet", "criterion__section__position", "criterion__position"]
@@ -331,7 +331,7 @@ class ScoreEvidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["score", "uploaded_at", "id"]
@@ -357,7 +357,7 @@ class RoundProposal(models.Model):
                                       null=True, blank=True, related_name="round_proposal")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+")
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["round", "award_type", "rank"]
@@ -382,7 +382,7 @@ class ExternalGroup(models.Model):
     organization = models.ForeignKey("clusters.Organization", on_delete=models.PROTECT,
                                      related_name="external_groups",
                                      verbose_name=_("taking part"))
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["name"]
@@ -414,7 +414,7 @@ class ExternalGroupYear(models.Model):
     pledge_document_name = models.CharField(_("file name"), max_length=200, blank=True)
     activities = models.TextField(_("activities held"), max_length=8000, blank=True)
     result = models.CharField(_("result of the year"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["group", "-year"]

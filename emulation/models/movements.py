@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 
 class LegalDocument(models.Model):
@@ -43,7 +43,7 @@ class LegalDocument(models.Model):
                                     related_name="replaces", verbose_name=_("replaced by"))
     verified = models.BooleanField(_("dates verified against the text"), default=False)
     source = models.CharField(_("source"), max_length=500, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-issued_on", "number"]
@@ -115,7 +115,7 @@ class Movement(models.Model):
     description = models.TextField(_("description"), max_length=4000, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
-    history = HistoricalRecords(m2m_fields=[participants])
+    history = audit_history(m2m_fields=[participants])
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -168,7 +168,7 @@ class RegistrationCall(models.Model):
                                  related_name="registration_calls",
                                  verbose_name=_("movement"))
     note = models.TextField(_("guidance"), max_length=2000, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["-year", "organizer__sort_key"]
@@ -210,7 +210,7 @@ class Registration(models.Model):
                                        verbose_name=_("movements the unit takes part in"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
-    history = HistoricalRecords(m2m_fields=[movements])
+    history = audit_history(m2m_fields=[movements])
 
     class Meta:
         ordering = ["-year", "organization__sort_key"]
@@ -244,7 +244,7 @@ class RegistrationEntry(models.Model):
     collective_name = models.CharField(_("named collective"), max_length=300, blank=True,
                                        help_text=_("Leave it blank for the unit itself."))
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["registration", "position", "id"]
