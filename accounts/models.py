@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from accounts.audit import audit_history
 
 
 class Role(models.TextChoices):
@@ -27,7 +27,7 @@ class User(AbstractUser):
         error_messages={"unique": _("A user with that username already exists.")},
     )
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = audit_history(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
@@ -58,7 +58,7 @@ class RoleAssignment(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -77,3 +77,20 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} – {self.organization}"
+
+
+class UserSession(models.Model):
+    """Which session belongs to whom, so that all of a user's sessions can be revoked at once
+    (quality target S6: deactivation, last role ended, second factor reset). Written at login
+    and when the session key rotates (accounts.sessions); not audited, it holds no decision."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
+
+    def __str__(self):
+        return f"{self.user} – {self.created_at:%d/%m/%Y %H:%M}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from clusters.models import Organization
 
 from .models import Role, RoleAssignment, User
+from .sessions import revoke_user_sessions
 
 
 @transaction.atomic
@@ -25,12 +26,15 @@ def user_create(*, username: str, full_name: str, email: str, password: str,
 @transaction.atomic
 def user_update(*, user: User, password: str = "", **fields) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
+    was_active = user.is_active
     for key, value in fields.items():
         setattr(user, key, value)
     if password:
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    if was_active and not user.is_active:
+        revoke_user_sessions(user, reason="account locked")  # S6
     return user
 
 
@@ -66,4 +70,6 @@ def role_end(*, assignment: RoleAssignment, valid_to: date) -> RoleAssignment:
         raise ValidationError({"valid_to": _("The end date must be after the start date.")})
     assignment.valid_to = valid_to
     assignment.save()
+    if not RoleAssignment.objects.current().filter(user_id=assignment.user_id).exists():
+        revoke_user_sessions(assignment.user, reason="last role ended")  # S6
     return assignment

@@ -33,3 +33,23 @@ urlpatterns = [
     path("nguoi-dung/<int:pk>/sua/", views.user_update, name="user_update"),
     path("vai-tro/<int:pk>/ket-thuc/", views.role_end, name="role_end"),
 ]
+
+# Two-factor sign-in and the session timer (issue 9): accounts.views_twofactor, views_sessions.
+from . import views_sessions, views_twofactor  # noqa: E402
+
+urlpatterns += [
+    path("xac-thuc-2-buoc/", views_twofactor.verify, name="twofactor_verify"),
+    path("xac-thuc-2-buoc/dang-ky/", views_twofactor.enrol, name="twofactor_enrol"),
+    path("xac-thuc-2-buoc/ma-du-phong/", views_twofactor.backup_codes, name="twofactor_backup_codes"),
+    path("bao-mat/", views_twofactor.status, name="twofactor_status"),
+    path("bao-mat/ma-du-phong-moi/", views_twofactor.regenerate, name="twofactor_regenerate"),
+    path("nguoi-dung/<int:pk>/xac-thuc-2-buoc/dat-lai/", views_twofactor.reset,
+         name="twofactor_reset"),
+    path("phien/gia-han/", views_sessions.keepalive, name="session_keepalive"),
+    path("phien/het-han/", views_sessions.expired, name="session_expired"),
+]
+
+# The audit trail (issue 9): accounts.views_audit.
+from . import views_audit  # noqa: E402
+
+urlpatterns += [path("nhat-ky/", views_audit.audit_trail, name="audit_trail")]

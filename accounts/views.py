@@ -11,7 +11,7 @@ from clusters.imports.selectors import recent_batches
 from clusters.selectors import dashboard_figures, organizations_for
 from clusters.views import apply_service_errors, paginate
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, twofactor
 from .forms import EndRoleForm, RoleAssignmentForm, UserFilterForm, UserForm
 from .middleware import SESSION_KEY
 from .models import Role, RoleAssignment
@@ -123,6 +123,9 @@ def user_detail(request, pk):
         "roles": target.role_assignments.select_related("organization").order_by("-valid_to", "id"),
         "role_history": RoleAssignment.history.filter(user_id=target.pk)
         .select_related("history_user").order_by("-history_date")[:30],
+        # Two-factor sign-in: status, latest reset, and the reset button (central admins only).
+        "two_factor": twofactor.status_for(target), "two_factor_reset": twofactor.last_reset(target),
+        "can_reset_two_factor": permissions.is_central_admin(request.user) and target != request.user,
     })
 
 

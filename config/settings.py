@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "clusters",
     "emulation",
@@ -95,8 +98,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.NormalizeUnicodeMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionLifetimeMiddleware",  # after messages: it says why it logged out
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -121,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.shell",
                 "deadlines.context_processors.upcoming",
+                "accounts.sessions.session_timeout",
             ],
         },
     },
@@ -163,9 +170,27 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The address of the pair: REMOTE_ADDR, or behind our nginx (BEHIND_PROXY) the X-Forwarded-For it
+# sets. Axes alone would read REMOTE_ADDR, which behind the proxy is 127.0.0.1 for everyone: the
+# username+address lock would become a username lock that anyone can trigger (ASVS 6.1.1).
+AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+# Absolute lifetime from the login, whatever the activity (S6), and how long before the idle
+# expiry the page offers to extend (A5: at least 60 s).
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+
+# Two-factor sign-in (TOTP, django-otp) for council members and administrators (S5). Off for the
+# DEBUG demo and in config/settings_test.py; production keeps it on.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Thi đua - Khen thưởng"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin never shows a device's secret key
+# Wrong codes: each failure doubles the wait before the next try (1, 2, 4, 8 ... seconds),
+# recorded on the device, so a new session does not start over.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -173,7 +198,14 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Both are promises browsers remember for SECURE_HSTS_SECONDS (preload: for months after removal
+# from the list), so they are switched on only by the environment, at the end of the HSTS ramp-up
+# (quality target S1). The deployment's production environment sets both to 1.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind our own reverse proxy: the audit trail takes the client address from X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -13,3 +13,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Thousands of tests force_login an administrator; the two-factor tests switch it on themselves.
+TWO_FACTOR_REQUIRED = False

@@ -31,6 +31,9 @@ NOT_AUDITED: dict[str, str] = {
     "deadlines.DigestDelivery": "it is itself the log of the daily digest e-mails",
     "deadlines.Obligation": "a cache of who still owes a deadline, rebuilt from the sources "
                             "on every sweep",
+    # Sessions (S6): which session key belongs to whom, so that they can be revoked together.
+    "accounts.UserSession": "a pointer to a login session, written at login and deleted with "
+                            "it; logins and revocations go to the accounts.sessions log",
 }
 
 
