@@ -342,8 +342,12 @@ def job_run(job_id: int) -> None:
         logger.exception("Render job %s failed", job.pk)
         with transaction.atomic():
             if job.kind == RenderJob.Kind.FINALIZE:
-                SummaryReport.objects.filter(pk=job.report_id, status=S.FINALIZING).update(
-                    status=S.DRAFT)
+                # Saved, not updated in bulk, so that the trail shows the return to draft.
+                report = (SummaryReport.objects.select_for_update()
+                          .filter(pk=job.report_id, status=S.FINALIZING).first())
+                if report is not None:
+                    report.status = S.DRAFT
+                    _actor(report, job.requested_by).save(update_fields=["status"])
             RenderJob.objects.filter(pk=job.pk).update(
                 status=J.FAILED, finished_at=timezone.now(),
                 error=_failure_text(error))
