@@ -279,7 +279,7 @@ def _check_dossier(dossier: Dossier, user) -> None:
 
 def nomination_import_preview(*, dossier: Dossier, uploaded_file, user) -> ImportBatch:
     """Check an uploaded list against the dossier without adding anything, and keep the file
-    with its report (ImportBatch, status previewed or rejected). Raises ValidationError,
+    with its report (ImportBatch, status previewed or rejected; a rejected one keeps only the report). Raises ValidationError,
     storing nothing, when the file's name or size is refused or the dossier is locked."""
     _check_dossier(dossier, user)
     name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))
@@ -293,7 +293,9 @@ def nomination_import_preview(*, dossier: Dossier, uploaded_file, user) -> Impor
         kind=KIND, original_name=clean_text(name)[:255], created_by=user,
         scope_organization=dossier.organization, row_count=plan.row_count, report=report,
         status=ImportBatch.Status.REJECTED if plan.problems else ImportBatch.Status.PREVIEWED)
-    batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        # A rejected batch is never committed: its file, perhaps hostile, is not kept.
+        batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
     batch.save()
     return batch
 

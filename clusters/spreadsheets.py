@@ -174,6 +174,20 @@ def _xlsx_cells(data: bytes, width: int) -> Iterable[list[tuple[object, bool]]]:
         raise _refuse(_("The workbook expands to more than %(limit)s when opened, so it cannot be "
                         "read safely. Delete unused sheets, formatting and empty rows, or split "
                         "the file.") % {"limit": filesizeformat(limit)})
+    from .packages import DTD, MACROS, package_problem
+
+    # The sheet parser drops entities instead of expanding them, which would silently empty a
+    # cell; a DTD (billion laughs, external entities) or macros are refused outright instead.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        problem = package_problem(archive, limit)
+    if problem in (DTD, MACROS):
+        raise _refuse(_("The workbook contains macros or XML declarations that Excel never writes "
+                        "in an .xlsx file, so it is not accepted. Open it in Excel and save it "
+                        "again as “Excel Workbook (.xlsx)”."))
+    if problem:
+        raise _refuse(_("The workbook expands to more than %(limit)s when opened, so it cannot be "
+                        "read safely. Delete unused sheets, formatting and empty rows, or split "
+                        "the file.") % {"limit": filesizeformat(limit)})
     from .xlsx_reader import iter_rows
 
     # The sheet is read directly (clusters.xlsx_reader), not through openpyxl's cell objects:

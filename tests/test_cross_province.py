@@ -53,6 +53,7 @@ def hanoi_objects(world):
         "accounts:user_detail": {"pk": world.users.staff.pk},
         "accounts:user_update": {"pk": world.users.staff.pk},
         "accounts:role_end": {"pk": role.pk},
+        "accounts:twofactor_reset": {"pk": world.users.staff.pk},
         "awards:person_awards": {"pk": person.pk},
         "awards:organization_awards": {"pk": world.coop_hanoi.pk},
         "awards:person_facts": {"pk": person.pk},
@@ -256,3 +257,36 @@ def test_django_admin_is_for_central_administrators_only(world, client):
     response = client.get("/quan-tri-he-thong/")
 
     assert response.status_code == 302 and "login" in response.url
+
+
+# Upload URLs of an object: an outsider's POST carries a real file, so that the 404 comes before
+# anything is read or stored (not from a form that found no file).
+UPLOAD_URLS = ["awards:document_create", "awards:decision_scan", "reports:version_scan",
+               "emulation:evidence_upload", "emulation:pledge_sign", "awards:nomination_import"]
+
+
+def test_an_outsiders_upload_to_another_province_is_404_and_stores_nothing(world, client,
+                                                                           settings):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.hostile_uploads import PDF
+
+    objects = hanoi_objects(world)
+    client.force_login(world.users.outsider)
+    media = Path(settings.MEDIA_ROOT)
+
+    def files():
+        return sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+    before = files()
+    statuses = {}
+    for name in UPLOAD_URLS:
+        data = {field: SimpleUploadedFile("ban-ky.pdf", PDF, "application/pdf")
+                for field in ("file", "signed_scan", "document")}
+        statuses[name] = client.post(reverse(name, kwargs=objects[name]),
+                                     {**data, "kind": "submission"}).status_code
+
+    assert statuses == {name: 404 for name in UPLOAD_URLS}
+    assert files() == before

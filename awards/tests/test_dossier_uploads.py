@@ -16,7 +16,8 @@ from awards.tests.test_dossier_pages import award, cycle, dossier, good_worker  
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real image: uploads are decoded and re-encoded (awards.uploads), a bare signature is refused.
+PNG = __import__("tests.hostile_uploads", fromlist=["_"]).png_bytes()
 
 
 def docx_bytes() -> bytes:

@@ -27,8 +27,8 @@ REPORT_LIMIT = 1000
 def import_preview(*, kind: str, uploaded_file, user) -> ImportBatch:
     """Check an uploaded file without importing it, and keep the file with its report.
 
-    Writes only the ImportBatch (status previewed, or rejected when any row has a problem) and
-    the stored file. Raises ValidationError, storing nothing, when the kind is unknown or the
+    Writes only the ImportBatch (status previewed, or rejected when any row has a problem) and,
+    when previewed, the stored file. Raises ValidationError, storing nothing, when the kind is unknown or the
     file's name or size is refused."""
     if not can_import(user):
         raise PermissionDenied
@@ -52,8 +52,10 @@ def _preview(kind: str, uploaded_file, user) -> ImportBatch:
         status=ImportBatch.Status.REJECTED if plan.problems else ImportBatch.Status.PREVIEWED,
         row_count=plan.row_count, report=_report(importer_class, plan),
     )
-    batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
-    if not isinstance(rows, Plan):
+    if batch.status == ImportBatch.Status.PREVIEWED:
+        # Only a file that may still be imported is kept: a rejected batch can never be
+        # committed, and a refused file may be hostile (tests/test_hostile_uploads.py).
+        batch.file.save(f"{uuid.uuid4().hex}{extension_of(name)}", ContentFile(data), save=False)
         _keep_rows(batch.file, rows, importer_class.headers)
     batch.save()
     return batch

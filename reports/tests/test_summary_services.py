@@ -21,7 +21,8 @@ from reports.tests.builders import period
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real image: uploads are decoded and re-encoded (awards.uploads), a bare signature is refused.
+PNG = __import__("tests.hostile_uploads", fromlist=["_"]).png_bytes()
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
