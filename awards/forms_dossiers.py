@@ -207,8 +207,9 @@ class NominationForm(Form):
             "data-typeahead-select": "1", "data-found-text": _("Matches found:"),
             "data-none-text": _("No one in your unit matches this name.")})
         self.fields["q"].widget.attrs.update({
-            "data-typeahead": "1", "autocomplete": "off", "role": "combobox",
-            "aria-autocomplete": "list"})
+            # Not a combobox: the matches fill the separate list below, which this box
+            # controls (axe: a combobox needs aria-expanded and its own popup).
+            "data-typeahead": "1", "autocomplete": "off", "aria-controls": "id_candidate"})
 
     def clean_q(self):
         return clean_text(self.cleaned_data["q"])

@@ -4,6 +4,10 @@
   // After an invalid submit, move keyboard focus to the error summary (GOV.UK pattern).
   var summary = document.getElementById("error-summary");
   if (summary) {
+    // base.html prefixes the title when the view's form is called `form`; forms under another
+    // name (an opinion per nomination, a second form on the page) get the prefix here.
+    var prefix = summary.getAttribute("data-title-prefix");
+    if (prefix && document.title.indexOf(prefix) !== 0) { document.title = prefix + " " + document.title; }
     summary.focus();
     summary.querySelectorAll("a[href^='#']").forEach(function (link) {
       link.addEventListener("click", function (event) {

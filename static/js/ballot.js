@@ -135,6 +135,19 @@
     });
   }
 
+  // Focus not obscured (WCAG 2.4.11): a control reached with Tab must not stop behind the sticky
+  // bar. A choice's radio is clipped out of sight (its label shows the focus) and the browser's
+  // own scrolling on focus does not see the bar, so scroll the label clear of it here.
+  var bar = form.querySelector(".ballot-bar");
+  form.addEventListener("focusin", function (event) {
+    var target = event.target;
+    if (!bar || bar.contains(target) || (dialog && dialog.contains(target))) { return; }
+    var shown = target.matches("input.btn-check")
+      ? form.querySelector("label[for='" + target.id + "']") || target : target;
+    var overlap = shown.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+    if (overlap > -8) { window.scrollBy({ top: overlap + 16, behavior: "instant" }); }
+  });
+
   // Back to the page from the history: the confirmation given before does not carry over.
   window.addEventListener("pageshow", function () { confirmInput.value = ""; });
 
