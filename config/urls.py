@@ -26,3 +26,6 @@ handler500 = errors.server_error
 
 # Public verification of certificates, linked from their QR code (no login).
 urlpatterns += [path("xac-minh/", include("awards.urls_public"))]
+
+# The in-app user guide (issue 9), one page per area; the header links to the current area's page.
+urlpatterns += [path("huong-dan/", include("config.urls_help"))]
