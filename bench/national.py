@@ -174,10 +174,13 @@ def _bloc_codes(prefix: str) -> list[str]:
 
 
 class NationalBuilder:
-    def __init__(self, stdout=None, cooperatives=COOPERATIVES, people=PEOPLE):
+    def __init__(self, stdout=None, cooperatives=COOPERATIVES, people=PEOPLE,
+                 floor_units=FLOOR_UNITS, floor_people=FLOOR_PEOPLE):
         self.out = stdout
         self.total_units = cooperatives
         self.total_people = people
+        self.floor_units = floor_units
+        self.floor_people = floor_people
         self.year = timezone.localdate().year
         self.now = timezone.now()
 
@@ -199,8 +202,8 @@ class NationalBuilder:
             self.say("Chưa có Liên minh HTX tỉnh nào: hãy tạo dữ liệu mẫu trước (seed_demo).")
             return
         weights = [WEIGHTS.get(a.province.name, DEFAULT_WEIGHT) for a in alliances]
-        units = allocate(self.total_units, FLOOR_UNITS, weights)
-        people = allocate(self.total_people, FLOOR_PEOPLE, weights)
+        units = allocate(self.total_units, self.floor_units, weights)
+        people = allocate(self.total_people, self.floor_people, weights)
         self.say(
             f"Dữ liệu quy mô quốc gia: {_n(self.total_units)} hợp tác xã, liên hiệp, tổ hợp tác và "
             f"{_n(self.total_people)} cá nhân cho {len(alliances)} Liên minh HTX tỉnh, thành phố "
@@ -361,5 +364,49 @@ class NationalBuilder:
             self.say("Đã cập nhật thống kê của PostgreSQL (ANALYZE).")
 
 
-def build_national(stdout=None, cooperatives=COOPERATIVES, people=PEOPLE):
-    NationalBuilder(stdout=stdout, cooperatives=cooperatives, people=people).build()
+def build_national(stdout=None, cooperatives=COOPERATIVES, people=PEOPLE, *,
+                   floor_units=FLOOR_UNITS, floor_people=FLOOR_PEOPLE, awards=None,
+                   dossiers=None, agenda_items=None, submitters=None):
+    """The units and people, then (issue 9) the award registry, the dossiers and the council
+    meeting, and a year of deadlines with their reminders. The sizes default to the national
+    ones; tests pass small ones."""
+    started = time.monotonic()
+    NationalBuilder(stdout=stdout, cooperatives=cooperatives, people=people,
+                    floor_units=floor_units, floor_people=floor_people).build()
+    historical = Organization.objects.filter(kind=Organization.Kind.PROVINCIAL_ALLIANCE).count()
+    merged = Organization.objects.filter(kind=Organization.Kind.PROVINCIAL_ALLIANCE,
+                                         merged_into__isnull=False).count()
+    _write(stdout, f"Liên minh HTX tỉnh, thành phố: {historical} (trong đó {merged} đã hợp nhất "
+                   f"từ 01/07/2025), giữ nguyên.")
+    # Each part is imported when its turn comes (it reads the catalogue and the users then).
+    from .national_awards import TOTAL, build_awards
+
+    build_awards(stdout=stdout, total=TOTAL if awards is None else awards)
+    from .national_dossiers import AGENDA_ITEMS, DOSSIERS, build_dossiers
+
+    build_dossiers(stdout=stdout, dossiers=DOSSIERS if dossiers is None else dossiers,
+                   items=AGENDA_ITEMS if agenda_items is None else agenda_items)
+    from .national_deadlines import SUBMITTERS, build_deadlines
+
+    build_deadlines(stdout=stdout, submitters=SUBMITTERS if submitters is None else submitters)
+    analyze_all(stdout)
+    _write(stdout, f"Dữ liệu quy mô quốc gia: xong trong {_s(time.monotonic() - started)} giây.")
+
+
+def analyze_all(stdout=None):
+    """Fresh planner statistics for the tables issue 9 fills."""
+    if connection.vendor != "postgresql":
+        return
+    from accounts.models import RoleAssignment, User
+    from awards.models import (
+        AgendaItem, AwardCycle, AwardRecord, Decision, Dossier, DossierEvent, Nomination,
+    )
+    from deadlines.models import Deadline, Notification, Reminder, ReminderDelivery
+
+    with connection.cursor() as cursor:
+        for model in (User, RoleAssignment, AwardRecord, AwardCycle, Dossier, Nomination,
+                      Decision, DossierEvent, AgendaItem, Deadline, Reminder, ReminderDelivery,
+                      Notification):
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+            if hasattr(model, "history"):
+                cursor.execute(f'ANALYZE "{model.history.model._meta.db_table}"')

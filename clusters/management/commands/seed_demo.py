@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale", choices=["demo", "national"], default="demo",
-            help=gettext("national: also add 30,000 cooperatives and 100,000 people to measure "
-                         "performance."),
+            help=gettext("national: also add 30,000 cooperatives, 100,000 people, 300,000 award "
+                         "records, 2,000 dossiers, a 500-item council meeting and a year of "
+                         "deadlines with their reminders, to measure performance."),
         )
 
     def handle(self, *args, scale, **options):
