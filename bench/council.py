@@ -207,6 +207,9 @@ def cleanup(built: Built):
         AwardCycle.objects.filter(pk=built.cycle.pk).delete()
         forget(AwardCycle, [built.cycle.pk])
     user_ids = [u.pk for u in built.users]
+    from accounts.models import UserSession  # the sessions' revocation records (S6)
+
+    UserSession.objects.filter(user_id__in=user_ids).delete()
     for session in Session.objects.all().iterator():
         if session.get_decoded().get("_auth_user_id") in {str(pk) for pk in user_ids}:
             session.delete()
