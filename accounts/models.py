@@ -36,6 +36,17 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, *args, update_fields=None, **kwargs):
+        # Each login saves last_login alone, a field the trail excludes: a history row for it
+        # would fill the audit trail with "no field changed" at every sign-in.
+        if update_fields is not None and set(update_fields) == {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, update_fields=update_fields, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_full_name(self):
         return self.full_name or self.username
 

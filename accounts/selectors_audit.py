@@ -22,7 +22,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .models import User
 
@@ -36,18 +36,49 @@ ACTIONS = {"+": "create", "~": "update", "-": "delete"}
 
 # Audited models that declare no verbose_name (their default one is English).
 TYPE_NAMES = {
-    "awards.Attendance": _lazy("Council meeting attendance"),
-    "emulation.ExternalGroupYear": _lazy("Year of a group outside the Alliance"),
-    "clusters.GroupLeadership": _lazy("Cluster or bloc leadership"),
-    "clusters.GroupMembership": _lazy("Cluster or bloc membership"),
-    "clusters.OrganizationName": _lazy("Organization name"),
-    "clusters.PersonMove": _lazy("Person's transfer"),
-    "clusters.ProvinceName": _lazy("Province name"),
-    "deadlines.ReminderPreference": _lazy("Reminder preference"),
-    "emulation.RoundProposal": _lazy("Scoring round proposal"),
-    "reports.SummaryReportSection": _lazy("Section of a summary report"),
-    "reports.UnitReportSection": _lazy("Section of a unit report"),
+    "awards.Attendance": gettext_lazy("Council meeting attendance"),
+    "emulation.ExternalGroupYear": gettext_lazy("Year of a group outside the Alliance"),
+    "clusters.GroupLeadership": gettext_lazy("Cluster or bloc leadership"),
+    "clusters.GroupMembership": gettext_lazy("Cluster or bloc membership"),
+    "clusters.OrganizationName": gettext_lazy("Organization name"),
+    "clusters.PersonMove": gettext_lazy("Person's transfer"),
+    "clusters.ProvinceName": gettext_lazy("Province name"),
+    "deadlines.ReminderPreference": gettext_lazy("Reminder preference"),
+    "emulation.RoundProposal": gettext_lazy("Scoring round proposal"),
+    "reports.SummaryReportSection": gettext_lazy("Section of a summary report"),
+    "reports.UnitReportSection": gettext_lazy("Section of a unit report"),
 }
+
+
+# Fields that declare no verbose_name (their default label is the English field name). A relation
+# not listed here is named after the model it points to, which has a Vietnamese name.
+FIELD_NAMES = {
+    "created_by": gettext_lazy("Created by"),
+    "closed_by": gettext_lazy("Closed by"),
+    "submitted_by": gettext_lazy("Submitted by"),
+    "proposed_by": gettext_lazy("Proposed by"),
+    "uploaded_by": gettext_lazy("Uploaded by"),
+    "recorded_by": gettext_lazy("Recorded by"),
+    "position": gettext_lazy("Order"),
+    "sha256": gettext_lazy("SHA-256 checksum"),
+    "content_type": gettext_lazy("File type"),
+    "row_count": gettext_lazy("Number of rows"),
+    "created_at": gettext_lazy("Created at"),
+    "committed_at": gettext_lazy("Committed at"),
+    "source_model": gettext_lazy("Source"),
+    "source_id": gettext_lazy("Source number"),
+}
+
+
+def field_label(model_field) -> str:
+    label = model_field.verbose_name
+    if str(label) == model_field.name.replace("_", " "):
+        if model_field.name in FIELD_NAMES:
+            label = FIELD_NAMES[model_field.name]
+        elif model_field.is_relation and model_field.related_model is not None:
+            label = model_field.related_model._meta.verbose_name
+    label = str(label)
+    return label[:1].upper() + label[1:]
 
 
 @cache
@@ -288,6 +319,8 @@ def _row(model, h, previous, users) -> AuditRow:
     obj = h.rebuilt
     try:
         object_label = str(obj)
+        if object_label == f"{type(obj).__name__} object ({obj.pk})":  # no __str__ of its own
+            object_label = f"#{obj.pk}"
     except Exception:  # noqa: BLE001 — a row whose related object is gone still shows
         object_label = f"#{h.id}"
     url = ""
@@ -320,8 +353,7 @@ def changes_between(model, previous, current) -> list[Change]:
             old, new = new, None
         if old == new or (current.history_type != "~" and _empty(old) and _empty(new)):
             continue
-        label = str(f.verbose_name)
-        label = label[:1].upper() + label[1:]
+        label = field_label(f)
         if _hidden(f.name):
             changes.append(Change(label, "", "", hidden=True))
             continue

@@ -351,3 +351,18 @@ def test_users_cannot_be_deleted_in_django_admin_only_deactivated(world, client)
     assert page.status_code == 403
     assert posted.status_code == 403
     assert type(target).objects.filter(pk=target.pk).exists()
+
+
+def test_a_sign_in_leaves_no_empty_row_in_the_trail(world, client):
+    # last_login is excluded from the trail, so the save at each login must not add a row.
+    user = world.users.admin
+    user.set_password("a-long-password-2026")
+    user.save()
+    before = user.history.count()
+
+    signed_in = client.post("/tai-khoan/dang-nhap/",
+                            {"username": user.username, "password": "a-long-password-2026"})
+
+    user.refresh_from_db()
+    assert signed_in.status_code == 302 and user.last_login is not None
+    assert user.history.count() == before
