@@ -95,6 +95,29 @@ def award_catalogue(transactional_db):
                 getattr(seeding, function)(apps, editor)
 
 
+@pytest.fixture
+def migration_seeds(transactional_db, award_catalogue):
+    """Every row the migrations seed (provinces, fixed holidays, reminder ladders, legal
+    documents, the award catalogue), put back with the migrations' own functions when an earlier
+    transactional test flushed them. For tests that build the whole demo in a live server's
+    database; a serialized rollback cannot do it after a flush that recreated content types."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    seeds = (("clusters", "0002_provinces", "load", "Province"),
+             ("deadlines", "0002_fixed_holidays", "seed", "Holiday"),
+             ("deadlines", "0005_default_ladders", "seed", "LadderStep"),
+             ("emulation", "0002_seed_legal_documents", "seed", "LegalDocument"))
+    for app_label, module, function, model in seeds:
+        if apps.get_model(app_label, model).objects.exists():
+            continue
+        with connection.schema_editor() as editor:
+            seeding = importlib.import_module(f"{app_label}.migrations.{module}")
+            getattr(seeding, function)(apps, editor)
+
+
 def test_an_administrator_fixes_a_bad_award_file_and_finds_the_records(page, live_server, world,
                                                                         award_catalogue, tmp_path):
     """Issue 3: import a file with one bad row, read the error, fix it, import, find by search."""

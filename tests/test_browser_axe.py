@@ -9,7 +9,7 @@ and a half, so a single test visits every page and reports all violations at onc
 import pytest
 
 from tests.axe import blocking, describe, run_axe
-from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, award_catalogue  # noqa: F401
+from tests.test_browser import ARTIFACTS, CHROMIUM_ARGS, award_catalogue, migration_seeds  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -191,7 +191,7 @@ def report(results) -> str:
 
 
 @pytest.fixture
-def demo(transactional_db, award_catalogue):  # noqa: F811
+def demo(transactional_db, migration_seeds):  # noqa: F811
     from clusters.demo import DemoBuilder
 
     DemoBuilder().build()

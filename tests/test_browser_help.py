@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.test_browser import CHROMIUM_ARGS, award_catalogue, log_in  # noqa: F401
+from tests.test_browser import CHROMIUM_ARGS, award_catalogue, log_in, migration_seeds  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -51,10 +51,9 @@ def screen(chromium_path):
 
 
 @pytest.fixture
-def demo_world(django_db_serialized_rollback, transactional_db, award_catalogue, settings):  # noqa: F811
-    """The demo data, built in the live server's database. The serialized rollback puts back
-    the rows the migrations seed (provinces, holidays, reminder ladders, legal documents), which
-    an earlier transactional test may have flushed."""
+def demo_world(transactional_db, migration_seeds, settings):  # noqa: F811
+    """The demo data, built in the live server's database (migration_seeds puts back the rows
+    the migrations seed, which an earlier transactional test may have flushed)."""
     from clusters.demo import DemoBuilder
 
     from deadlines.obligations import sync_deadlines

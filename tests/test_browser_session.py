@@ -26,9 +26,14 @@ def test_the_warning_extends_the_session_and_then_the_page_logs_out(page, live_s
     dialog = page.locator("#session-timeout")
 
     dialog.wait_for(state="visible", timeout=(IDLE - 1) * 1000)
-    assert dialog.get_attribute("role") == "alertdialog"
-    page.wait_for_function("document.activeElement && document.activeElement.textContent.trim()"
-                           " === 'Tiếp tục làm việc'", timeout=3000)
+    # Bootstrap shows the modal as role="dialog" during its fade; the script makes it an alert
+    # dialog once shown.
+    # Functions, not expression strings: Playwright evaluates a string with eval(), which the
+    # page's Content Security Policy refuses.
+    page.wait_for_function("() => document.getElementById('session-timeout').getAttribute('role')"
+                           " === 'alertdialog'", timeout=3000)
+    page.wait_for_function("() => document.activeElement && document.activeElement.textContent"
+                           ".trim() === 'Tiếp tục làm việc'", timeout=3000)
     assert "Phiên làm việc sắp hết hạn" in dialog.inner_text()
     assert page.get_by_role("alertdialog", name="Phiên làm việc sắp hết hạn").count() == 1
 
