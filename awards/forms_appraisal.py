@@ -4,6 +4,7 @@ awards.services_dossiers, which checks the rules again and says why it refuses."
 import datetime
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clusters.spreadsheets import SpreadsheetError, check_upload
@@ -13,7 +14,7 @@ from .services_dossiers import MAX_REASON
 
 
 class QueueFilterForm(forms.Form):
-    cycle = forms.ModelChoiceField(label=_("award cycle"), queryset=None, required=False,
+    cycle = forms.ModelChoiceField(label=capfirst(_("award cycle")), queryset=None, required=False,
                                    empty_label=_("All cycles"), error_messages={
                                        "invalid_choice": _("Choose a cycle from the list.")})
 
