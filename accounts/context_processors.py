@@ -1,5 +1,6 @@
+from .backends import unread_notification_count
 from .navigation import navigation_for
-from .scoping import active_role
+from .scoping import active_role, current_roles
 
 
 def shell(request):
@@ -10,10 +11,8 @@ def shell(request):
         return {}
     return {
         "active_role": active_role(user),
-        "user_roles": lambda: list(
-            user.role_assignments.current().select_related("organization").order_by("id")
-        ),
+        "user_roles": lambda: current_roles(user),
         "navigation": navigation_for(user),
-        # Lazy: one COUNT, only on pages whose frame shows the bell.
-        "unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count(),
+        # Loaded with the user (accounts.backends.UserBackend): no query of its own.
+        "unread_notifications": lambda: unread_notification_count(user),
     }

@@ -10,16 +10,27 @@ from .models import Role, RoleAssignment
 CENTRAL_ROLES = {Role.ADMIN, Role.APPRAISER, Role.COUNCIL_MEMBER, Role.LEADERSHIP}
 
 
+def current_roles(user) -> list[RoleAssignment]:
+    """The user's valid roles, oldest first, with their organizations: read once per request and
+    shared by the active role, the role switcher in the page frame and the scoping rules."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not hasattr(user, "_current_roles"):
+        user._current_roles = list(
+            RoleAssignment.objects.current().filter(user=user)
+            .select_related("organization").order_by("id")
+        )
+    return user._current_roles
+
+
 def active_role(user) -> RoleAssignment | None:
     """The role the user works in now: the one chosen in the session, else the first valid."""
     if not getattr(user, "is_authenticated", False):
         return None
     if hasattr(user, "_active_role"):
         return user._active_role
-    role = (
-        RoleAssignment.objects.current().filter(user=user)
-        .select_related("organization").order_by("id").first()
-    )
+    roles = current_roles(user)
+    role = roles[0] if roles else None
     user._active_role = role
     return role
 

@@ -1,8 +1,10 @@
 """Session lifetime and revocation (quality targets S6 and A5).
 
-- Idle timeout: SESSION_COOKIE_AGE, extended by every request (SESSION_SAVE_EVERY_REQUEST); the
-  page warns SESSION_WARNING_SECONDS before it and offers a one-click extend (static/js/
-  session-timeout.js posts to the keep-alive view).
+- Idle timeout: SESSION_COOKIE_AGE, extended by the user's requests; the page warns
+  SESSION_WARNING_SECONDS before it and offers a one-click extend (static/js/session-timeout.js
+  posts to the keep-alive view). The expiry is moved at most once per 1/30 of the idle time (a
+  minute for 30 minutes), not on every request: saving the session on every page was one UPDATE
+  per request, a write on every read (bench/RESULTS.md F4). The page is told the real time left.
 - Absolute lifetime: SESSION_ABSOLUTE_SECONDS from the login, whatever the activity. The login
   time is written into the session when the user logs in; the middleware below logs out after it.
 - Revocation: every session key is recorded against its user (UserSession), so that all of a
@@ -30,6 +32,7 @@ from .models import UserSession
 log = logging.getLogger("accounts.sessions")
 
 LOGIN_AT_KEY = "login_at"  # Unix time of the password login
+RENEWED_AT_KEY = "renewed_at"  # Unix time the idle expiry was last moved
 TRACKED_KEY = "tracked_session_key"  # the session key last written to UserSession
 
 
@@ -71,7 +74,7 @@ def revoke_user_sessions(user, *, reason: str) -> int:
 def _on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
-    request.session[LOGIN_AT_KEY] = int(time.time())
+    request.session[LOGIN_AT_KEY] = request.session[RENEWED_AT_KEY] = int(time.time())
     prune_sessions(user)
     track_session(user, request.session)
 
@@ -83,6 +86,25 @@ def _on_logout(sender, request, user, **kwargs):
         UserSession.objects.filter(session_key=key).delete()
 
 
+def renew_idle_timeout(session, *, force: bool = False, now: float | None = None) -> None:
+    """Move the session's idle expiry to SESSION_COOKIE_AGE from now, unless it was moved less
+    than 1/30 of that ago (force: the keep-alive button always moves it). Writing the key marks
+    the session modified, so the session middleware saves it with a new expiry."""
+    now = int(now or time.time())
+    step = max(1, settings.SESSION_COOKIE_AGE // 30)
+    if force or now - session.get(RENEWED_AT_KEY, 0) >= step:
+        session[RENEWED_AT_KEY] = now
+
+
+def idle_seconds_left(session, now: float | None = None) -> int:
+    """Seconds until the idle expiry, as the session store will compute it."""
+    idle = settings.SESSION_COOKIE_AGE
+    renewed_at = session.get(RENEWED_AT_KEY)
+    if renewed_at is None:
+        return idle
+    return max(0, min(idle, int(renewed_at + idle - (now or time.time()))))
+
+
 def absolute_lifetime_over(session, now: float | None = None) -> bool:
     login_at = session.get(LOGIN_AT_KEY)
     if login_at is None:
@@ -91,8 +113,9 @@ def absolute_lifetime_over(session, now: float | None = None) -> bool:
 
 
 class SessionLifetimeMiddleware:
-    """Log out a session older than SESSION_ABSOLUTE_SECONDS, and keep UserSession in step with
-    rotated session keys. Costs no query on an ordinary request."""
+    """Log out a session older than SESSION_ABSOLUTE_SECONDS, extend the idle timeout, and keep
+    UserSession in step with rotated session keys. Costs no query on an ordinary request, and a
+    session UPDATE at most once a minute."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -105,6 +128,7 @@ class SessionLifetimeMiddleware:
                 request.session[LOGIN_AT_KEY] = int(time.time())
             elif absolute_lifetime_over(request.session):
                 return self._expire(request)
+            renew_idle_timeout(request.session)
         response = self.get_response(request)
         user = request.user
         if user.is_authenticated and request.session.session_key and \
@@ -132,6 +156,7 @@ def session_timeout(request):
     idle = settings.SESSION_COOKIE_AGE
     return {"session_timeout": {
         "idle_seconds": idle,
+        "left_seconds": idle_seconds_left(request.session),
         # Never more than half the idle time, so a short idle timeout still leaves time to work.
         "warning_seconds": min(settings.SESSION_WARNING_SECONDS, idle // 2),
         "keepalive_url": reverse("accounts:session_keepalive"),

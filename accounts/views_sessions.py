@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .sessions import renew_idle_timeout
+
 
 def safe_next(request, default: str = "dashboard") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -20,11 +22,11 @@ def safe_next(request, default: str = "dashboard") -> str:
 
 @require_POST
 def keepalive(request):
-    """“Tiếp tục làm việc”: the request itself extends the idle timeout (the session is saved on
-    every request); nothing else changes. CSRF-protected like any POST."""
+    """“Tiếp tục làm việc”: extends the idle timeout now; nothing else changes. CSRF-protected
+    like any POST."""
     if not request.user.is_authenticated:
         return JsonResponse({"expired": "idle"}, status=401)
-    request.session.modified = True
+    renew_idle_timeout(request.session, force=True)
     return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
 
 

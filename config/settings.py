@@ -147,7 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that loads the user with the bell's unread count (one query fewer per page).
+    "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,7 +177,9 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "accounts.audit.client_ip"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+# Idle timeout: accounts.sessions.SessionLifetimeMiddleware extends the session at most once a
+# minute (not SESSION_SAVE_EVERY_REQUEST, which wrote the session on every page).
+SESSION_SAVE_EVERY_REQUEST = False
 # Absolute lifetime from the login, whatever the activity (S6), and how long before the idle
 # expiry the page offers to extend (A5: at least 60 s).
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)

@@ -23,6 +23,67 @@ def count_queries(client, url):
     return len(queries)
 
 
+# Quality target P1: list pages ≤ 8 queries, detail and edit pages ≤ 12, the council ballot ≤ 15,
+# with the same count for any number of rows. The page frame costs 3 queries (session, the user
+# with the bell's unread count, the user's roles). Pages over the target are listed in OVER_P1
+# with the reason; for them the test keeps the count from growing past what was measured
+# (bench/RESULTS.md §16).
+P1_BUDGET = {"list": 8, "detail": 12, "ballot": 15}
+PAGE_KIND = {
+    **dict.fromkeys([
+        "organizations", "people", "users", "groups", "holidays", "award_registry",
+        "eligibility_search", "award_cycles", "dossiers", "appraisal_queue", "council_meetings",
+        "decision_list", "movement_list", "registration_list", "registration_dashboard",
+        "test_the_round_list_issues_a_constant_number_of_queries",
+        "test_the_report_period_list_issues_a_constant_number_of_queries",
+        "test_the_unit_report_list_issues_a_constant_number_of_queries",
+        "deadline_list", "deliveries", "my_deadlines"], "list"),
+    **dict.fromkeys([
+        "organization_detail", "group_history", "meeting_minutes_pdf", "meeting_count_pdf",
+        "council_detail", "meeting_agenda", "meeting_results", "decision_detail",
+        "registration_page", "test_fairness_page_issues_a_constant_number_of_queries",
+        "pledge_page", "criteria_table_page", "ranking", "round_detail",
+        "test_the_report_dashboard_issues_a_constant_number_of_queries",
+        "test_the_summary_report_page_issues_a_constant_number_of_queries",
+        "deadline_detail"], "detail"),
+    "council_ballot": "ballot",
+}
+_ELIGIBILITY = ("evaluates eligibility: one batched query each for award history, assessments, "
+                "initiatives, discipline, the units' awards, memberships, rule sets and parameters")
+OVER_P1 = {
+    "dashboard": (13, "the home page: one count per figure of the scope, recent imports, and the "
+                      "user's deadlines with the holidays that count working days"),
+    "dashboard_deadlines": (13, "the same home page, with the deadline block filled"),
+    "organization_awards": (18, "the unit's history by year beside its facts and eligibility"),
+    "person_awards": (14, "the person's history by year beside their facts and eligibility"),
+    "eligibility": (13, _ELIGIBILITY),
+    "dossier_page": (21, _ELIGIBILITY + "; then documents, events, delegations, extensions"),
+    "appraisal_page": (19, _ELIGIBILITY + "; then documents and events"),
+    "meeting_detail": (15, "the meeting with its agenda, candidates, attendance, recusals and "
+                           "documents: one query per section"),
+    "ranking_unit": (16, "one unit's scores with every criterion, peer sheet and the audit trail "
+                         "of its score: one query per section"),
+    "sheet_detail": (13, "a scoring sheet with its criteria tree, evidence and the other sheets "
+                         "of the round: one query per section"),
+}
+
+
+@pytest.fixture
+def p1(request):
+    callspec = getattr(request.node, "callspec", None)
+    page = callspec.id if callspec else request.node.originalname
+
+    def check(queries):
+        print(f"\nP1 {page}: {queries}")
+        if page in OVER_P1:
+            ceiling, _why = OVER_P1[page]
+            assert queries <= ceiling, f"{page}: {queries} queries, more than the {ceiling} measured"
+        else:
+            budget = P1_BUDGET[PAGE_KIND[page]]
+            assert queries <= budget, f"{page}: {queries} queries, over P1's {budget}"
+    return check
+
+
 def make_orgs(world, n):
     for _ in range(n):
         OrganizationFactory(parent=world.hanoi)
@@ -184,7 +245,8 @@ PAGES = [
     "meeting_minutes_pdf", "meeting_count_pdf",
     "appraisal_queue", "appraisal_page", "council_ballot",
     "council_meetings", "council_detail", "meeting_detail", "meeting_agenda", "meeting_results"])
-def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_blocker, url, make):
+def test_list_pages_issue_a_constant_number_of_queries(p1, world, client, django_db_blocker, url,
+                                                        make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url
@@ -195,6 +257,7 @@ def test_list_pages_issue_a_constant_number_of_queries(world, client, django_db_
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- decisions on awards (awards.views_decisions) ----------------------------------------------
@@ -231,7 +294,7 @@ def decision_detail_url(world):
     ("/khen-thuong/quyet-dinh/", make_decisions),
     (decision_detail_url, make_decision_items),
 ], ids=["decision_list", "decision_detail"])
-def test_decision_pages_issue_a_constant_number_of_queries(world, client, url, make):
+def test_decision_pages_issue_a_constant_number_of_queries(p1, world, client, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url
@@ -242,6 +305,7 @@ def test_decision_pages_issue_a_constant_number_of_queries(world, client, url, m
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- the emulation year (emulation.views) ------------------------------------------------------
@@ -255,7 +319,7 @@ def test_decision_pages_issue_a_constant_number_of_queries(world, client, url, m
      __import__("emulation.tests.builders", fromlist=["_"]).make_registration_lines),
     ("/thi-dua/dang-ky/", __import__("emulation.tests.builders", fromlist=["_"]).make_registrations),
 ], ids=["movement_list", "registration_dashboard", "registration_page", "registration_list"])
-def test_emulation_pages_issue_a_constant_number_of_queries(world, client, url, make):
+def test_emulation_pages_issue_a_constant_number_of_queries(p1, world, client, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url
@@ -266,12 +330,13 @@ def test_emulation_pages_issue_a_constant_number_of_queries(world, client, url, 
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- fairness analytics of a group (emulation.views_fairness) ----------------------------------
 
 
-def test_fairness_page_issues_a_constant_number_of_queries(world, client):
+def test_fairness_page_issues_a_constant_number_of_queries(p1, world, client):
     from emulation.tests import fairness_builders as fb
 
     client.force_login(world.users.admin)
@@ -284,6 +349,7 @@ def test_fairness_page_issues_a_constant_number_of_queries(world, client):
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- a group's year: pledge and criteria table (emulation.views_groups) ------------------------
@@ -295,7 +361,7 @@ def test_fairness_page_issues_a_constant_number_of_queries(world, client):
     (__import__("emulation.tests.test_criteria", fromlist=["_"]).table_url,
      __import__("emulation.tests.test_criteria", fromlist=["_"]).make_criteria),
 ], ids=["pledge_page", "criteria_table_page"])
-def test_group_year_pages_issue_a_constant_number_of_queries(world, client, url, make):
+def test_group_year_pages_issue_a_constant_number_of_queries(p1, world, client, url, make):
     client.force_login(world.users.staff)
     make(world, 2)
     target = url(world)
@@ -306,6 +372,7 @@ def test_group_year_pages_issue_a_constant_number_of_queries(world, client, url,
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- scoring rounds (emulation.views_scoring): 2 and 20 units, 2 and 20 criteria ---------------
@@ -317,7 +384,7 @@ def test_group_year_pages_issue_a_constant_number_of_queries(world, client, url,
     __import__("emulation.tests.scoring_builders", fromlist=["_"]).sheet_url,
     __import__("emulation.tests.scoring_builders", fromlist=["_"]).round_url,
 ], ids=["ranking", "ranking_unit", "sheet_detail", "round_detail"])
-def test_scoring_pages_issue_a_constant_number_of_queries(world, client, url):
+def test_scoring_pages_issue_a_constant_number_of_queries(p1, world, client, url):
     client.force_login(world.users.staff)
     small, big = url(world, 2), url(world, 20)
     client.get(small)
@@ -327,9 +394,10 @@ def test_scoring_pages_issue_a_constant_number_of_queries(world, client, url):
     with_twenty = count_queries(client, big)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
-def test_the_round_list_issues_a_constant_number_of_queries(world, client):
+def test_the_round_list_issues_a_constant_number_of_queries(p1, world, client):
     make = __import__("emulation.tests.scoring_builders", fromlist=["_"]).make_rounds
     client.force_login(world.users.staff)
     make(world, 2)
@@ -340,12 +408,13 @@ def test_the_round_list_issues_a_constant_number_of_queries(world, client):
     with_twenty = count_queries(client, "/thi-dua/cham-diem/")
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- report periods and units' reports (reports.views) ------------------------------------------
 
 
-def test_the_report_dashboard_issues_a_constant_number_of_queries(world, client):
+def test_the_report_dashboard_issues_a_constant_number_of_queries(p1, world, client):
     """2 and 20 more expected authors (alliances not started, writing, sent) and groups."""
     from clusters.tests.factories import GroupFactory
     from reports.tests.builders import make_authors, period
@@ -372,9 +441,10 @@ def test_the_report_dashboard_issues_a_constant_number_of_queries(world, client)
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
-def test_the_report_period_list_issues_a_constant_number_of_queries(world, client):
+def test_the_report_period_list_issues_a_constant_number_of_queries(p1, world, client):
     from reports.tests.builders import period
 
     client.force_login(world.users.admin)
@@ -388,9 +458,10 @@ def test_the_report_period_list_issues_a_constant_number_of_queries(world, clien
     with_twenty = count_queries(client, "/bao-cao/ky/")
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
-def test_the_unit_report_list_issues_a_constant_number_of_queries(world, client):
+def test_the_unit_report_list_issues_a_constant_number_of_queries(p1, world, client):
     """The Hà Nội alliance's own reports over 2 and 20 periods, and its members' reports as the
     leader of a cluster."""
     from accounts.tests.factories import user_with_role
@@ -421,13 +492,14 @@ def test_the_unit_report_list_issues_a_constant_number_of_queries(world, client)
     with_twenty = count_queries(client, "/bao-cao/")
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- summary reports (reports.views_summary) ---------------------------------------------------
 
 
 def test_the_summary_report_page_issues_a_constant_number_of_queries(
-        world, client, django_capture_on_commit_callbacks):
+        p1, world, client, django_capture_on_commit_callbacks):
     """2 and 22 awards behind the figures (and the annex): the page reads the stored JSON."""
     from reports import services_summary as summary_services
     from reports.tests.test_summary_services import create, some_awards
@@ -448,6 +520,7 @@ def test_the_summary_report_page_issues_a_constant_number_of_queries(
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)
 
 
 # --- deadlines and reminders (deadlines.views_reminders) ---------------------------------------
@@ -461,7 +534,7 @@ def test_the_summary_report_page_issues_a_constant_number_of_queries(
     ("/lich/han-cua-toi/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_my_deadlines),
     ("/", __import__("deadlines.tests.test_reminder_pages", fromlist=["_"]).make_my_deadlines),
 ], ids=["deadline_list", "deadline_detail", "deliveries", "my_deadlines", "dashboard_deadlines"])
-def test_deadline_pages_issue_a_constant_number_of_queries(world, client, url, make):
+def test_deadline_pages_issue_a_constant_number_of_queries(p1, world, client, url, make):
     client.force_login(world.users.admin)
     make(world, 2)
     target = url(world) if callable(url) else url
@@ -472,3 +545,4 @@ def test_deadline_pages_issue_a_constant_number_of_queries(world, client, url, m
     with_twenty = count_queries(client, target)
 
     assert with_two == with_twenty
+    p1(with_twenty)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import UserSession
-from accounts.sessions import LOGIN_AT_KEY
+from accounts.sessions import LOGIN_AT_KEY, RENEWED_AT_KEY
 from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,74 @@ def test_pages_carry_the_timer_settings_for_the_warning_script(world, client, se
     assert f'data-session-keepalive-url="{KEEPALIVE}"' in page
     assert 'role="alertdialog"' not in page  # set by the script once shown (Bootstrap resets it)
     assert "Tiếp tục làm việc" in page and "js/session-timeout.js" in page
+
+
+def _session_writes(client, url="/"):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+
+def _renewed_ago(client, seconds):
+    session = client.session
+    session[RENEWED_AT_KEY] = int(time.time()) - seconds
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(seconds=1800 - seconds))
+    return session.session_key
+
+
+def test_reading_pages_does_not_write_the_session_within_a_minute(world, client, settings):
+    """The idle expiry moves at most once per 1/30 of the idle time (bench/RESULTS.md F4: the
+    session used to be written on every request)."""
+    settings.SESSION_COOKIE_AGE = 1800
+    login(client, "canbo.hanoi")
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+
+    assert _session_writes(client) == []
+    assert _session_writes(client, "/lich/han-cua-toi/") == []
+    assert Session.objects.get(session_key=key).expire_date == expires
+
+
+def test_a_request_a_minute_after_the_last_renewal_moves_the_idle_expiry(world, client, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    login(client, "canbo.hanoi")
+    key = _renewed_ago(client, 61)
+
+    assert len(_session_writes(client)) == 1
+
+    expires = Session.objects.get(session_key=key).expire_date
+    assert expires > timezone.now() + timedelta(seconds=1790)
+    assert _session_writes(client) == []  # and not again at once
+
+
+def test_the_page_is_told_the_seconds_really_left(world, client, settings):
+    """A page served without moving the expiry (renewed 50 s ago) tells the warning script that
+    1,750 seconds are left, not a full 1,800 from its own load."""
+    settings.SESSION_COOKIE_AGE = 1800
+    login(client, "canbo.hanoi")
+    _renewed_ago(client, 50)
+
+    page = client.get("/").content.decode()
+
+    left = int(page.split('data-session-left-seconds="', 1)[1].split('"', 1)[0])
+    assert 1748 <= left <= 1750
+    assert 'data-session-idle-seconds="1800"' in page
+
+
+def test_a_session_idle_past_its_expiry_is_over_even_between_renewals(world, client, settings):
+    settings.SESSION_COOKIE_AGE = 1800
+    login(client, "canbo.hanoi")
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get("/")
+
+    assert response.status_code == 302 and response.url.startswith("/tai-khoan/dang-nhap/")
 
 
 def _two_sessions(username):

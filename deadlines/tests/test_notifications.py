@@ -49,3 +49,33 @@ def test_another_users_notification_is_not_found(world, client):
     assert client.post(f"/lich/thong-bao/{note.pk}/").status_code == 404
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_the_bell_counts_unread_notifications_without_a_query_of_its_own(world, client):
+    """The user of each request is loaded with the bell's number (accounts.backends): no COUNT
+    on the notifications table per page; read ones and other users' are not counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, _second, _third = notify(users=[world.users.staff], text="một") + \
+        notify(users=[world.users.staff], text="hai") + notify(users=[world.users.staff], text="ba")
+    notify(users=[world.users.outsider], text="của người khác")
+    client.force_login(world.users.staff)
+    assert client.post(f"/lich/thong-bao/{first.pk}/").status_code == 302
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/lich/han-cua-toi/").content.decode()
+
+    assert "2<span class=\"visually-hidden\"> chưa đọc</span>" in page
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")
+                and "deadlines_notification" in q["sql"]]
+
+
+def test_a_locked_user_is_not_loaded_from_the_session(world, client):
+    client.force_login(world.users.staff)
+    world.users.staff.is_active = False
+    world.users.staff.save()
+
+    response = client.get("/lich/han-cua-toi/")
+
+    assert response.status_code == 302 and response.url.startswith("/tai-khoan/dang-nhap/")

@@ -3,20 +3,23 @@
 // data-session-warning-seconds before that, whose "Tiếp tục làm việc" button posts to the
 // keep-alive URL (which only touches the session) and restarts the count. When the time is up
 // the page goes to the expired URL, which sends to the login page with a message.
+// The server moves the expiry at most once a minute, so the page is told the seconds really left
+// (data-session-left-seconds) rather than assuming a full idle period from its own load.
 // Tabs of the same browser share one session: each tells the others through localStorage
-// when it reached the server, so an idle tab does not log out a user busy in another.
+// when the session now ends, so an idle tab does not log out a user busy in another.
 (function () {
   "use strict";
   var body = document.body;
   var dialog = document.getElementById("session-timeout");
   var idle = parseInt(body.getAttribute("data-session-idle-seconds"), 10);
   var warning = parseInt(body.getAttribute("data-session-warning-seconds"), 10);
+  var left = parseInt(body.getAttribute("data-session-left-seconds"), 10);
   if (!dialog || !(idle > 0) || !window.bootstrap) { return; }
   var form = document.getElementById("session-timeout-extend");
   var button = form.querySelector("button");
   var countdown = document.getElementById("session-timeout-countdown");
   var modal = new window.bootstrap.Modal(dialog, { backdrop: "static", keyboard: false });
-  var STORAGE_KEY = "session-last-activity";
+  var STORAGE_KEY = "session-expires-at";
   var expiresAt = 0;
   var shown = false;
 
@@ -31,15 +34,15 @@
     return m + ":" + (s < 10 ? "0" : "") + s;
   }
 
-  function restart(at) {
-    expiresAt = at + idle * 1000;
-    if (shown) { modal.hide(); }
+  function extendTo(at) {
+    if (at <= expiresAt) { return; }
+    expiresAt = at;
+    if (shown && expiresAt - Date.now() > warning * 1000) { modal.hide(); }
   }
 
-  function announceActivity() {
-    var now = Date.now();
-    restart(now);
-    try { window.localStorage.setItem(STORAGE_KEY, String(now)); } catch (e) { /* private mode */ }
+  function announce(at) {
+    extendTo(at);
+    try { window.localStorage.setItem(STORAGE_KEY, String(at)); } catch (e) { /* private mode */ }
   }
 
   function tick() {
@@ -69,7 +72,7 @@
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "Accept": "application/json" }
     }).then(function (response) {
-      if (response.ok) { announceActivity(); return; }
+      if (response.ok) { announce(Date.now() + idle * 1000); return; }
       return response.json().then(function (data) {
         // The absolute lifetime ended: the login page already has the server's message.
         go(data && data.expired === "absolute" ? body.getAttribute("data-session-login-url")
@@ -81,10 +84,10 @@
   });
 
   window.addEventListener("storage", function (event) {
-    if (event.key === STORAGE_KEY && event.newValue) { restart(parseInt(event.newValue, 10)); }
+    if (event.key === STORAGE_KEY && event.newValue) { extendTo(parseInt(event.newValue, 10)); }
   });
-  // This page's own request has just extended the session.
-  announceActivity();
+  // What the server said when it sent this page (its own request may have extended the session).
+  announce(Date.now() + (left >= 0 ? Math.min(left, idle) : idle) * 1000);
   var timer = window.setInterval(tick, 1000);
   tick();
 })();
