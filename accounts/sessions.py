@@ -70,6 +70,27 @@ def revoke_user_sessions(user, *, reason: str) -> int:
     return len(rows)
 
 
+def revoke_sessions_of_ended_roles(day=None) -> int:
+    """End the sessions of users whose every role has ended. A role ended with a date still to
+    come (accounts.services.role_end) cannot revoke anything when it is recorded; this runs each
+    night just after midnight, Vietnam time (beat: accounts.revoke_ended_role_sessions). Users who
+    never had a role (an account waiting for one) are left alone: they see nothing anyway.
+    Returns how many users lost their sessions."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import RoleAssignment, User
+
+    still_current = RoleAssignment.objects.current(day).filter(user=OuterRef("pk"))
+    users = list(
+        User.objects.filter(Exists(UserSession.objects.filter(user=OuterRef("pk"))),
+                            Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))))
+        .exclude(Exists(still_current))
+    )
+    for user in users:
+        revoke_user_sessions(user, reason="last role ended (nightly)")
+    return len(users)
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.sessions.on_login")
 def _on_login(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):

@@ -29,3 +29,11 @@ def send_password_reset_task(*, user_id: int) -> None:
 def send_account_invitation_task(*, user_id: int) -> None:
     if user := _active_user(user_id):
         emails.send_account_invitation(user=user)
+
+
+@shared_task(name="accounts.revoke_ended_role_sessions", time_limit=300, soft_time_limit=240)
+def revoke_ended_role_sessions_task() -> int:
+    """Nightly (beat): sessions of users whose last role ended at midnight (S6)."""
+    from .sessions import revoke_sessions_of_ended_roles
+
+    return revoke_sessions_of_ended_roles()

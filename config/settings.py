@@ -305,6 +305,12 @@ CELERY_BEAT_SCHEDULE = {
         # Vietnam is UTC+7 all year (no daylight saving): 07:30 there is 00:30 UTC.
         "schedule": _crontab(hour=(REMINDER_DIGEST_HOUR - 7) % 24, minute=REMINDER_DIGEST_MINUTE),
     },
+    # Roles end at the end of their last day: 00:05 in Vietnam is 17:05 UTC (S6).
+    "accounts.revoke_ended_role_sessions": {
+        "task": "accounts.revoke_ended_role_sessions",
+        "schedule": _crontab(hour=17, minute=5),
+        "options": {"expires": 3600},
+    },
 }
 
 LOGGING = {

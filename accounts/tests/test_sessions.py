@@ -269,3 +269,38 @@ def test_a_rotated_session_key_is_still_revoked(world):
     assert list(UserSession.objects.filter(user=staff).values_list("session_key", flat=True)) == [new_key]
     services.user_update(user=staff, is_active=False)
     assert not Session.objects.filter(session_key=new_key).exists()
+
+
+def test_the_nightly_sweep_ends_sessions_once_a_role_ended_ahead_of_time_is_over(world):
+    """role_end with a date still to come keeps the sessions (the role is valid until then); the
+    night after that date, the sweep ends them. Others are untouched: a user with a current role,
+    and an account that never had one."""
+    from accounts.sessions import revoke_sessions_of_ended_roles
+    from accounts.tasks import revoke_ended_role_sessions_task
+    from accounts.tests.factories import UserFactory
+
+    staff = world.users.staff
+    first, second = _two_sessions("canbo.hanoi")
+    other = login(Client(), "quantri.hanoi")
+    roleless = UserFactory(username="chua.co.vai.tro")
+    waiting = Client()
+    waiting.force_login(roleless)
+    last_day = timezone.localdate() + timedelta(days=2)
+    services.role_end(assignment=staff.role_assignments.get(), valid_to=last_day)
+    assert first.get("/").status_code == 200
+
+    assert revoke_sessions_of_ended_roles(day=last_day) == 0  # still valid on its last day
+    assert first.get("/").status_code == 200
+
+    assert revoke_sessions_of_ended_roles(day=last_day + timedelta(days=1)) == 1
+    assert first.get("/").status_code == 302 and second.get("/").status_code == 302
+    assert not UserSession.objects.filter(user=staff).exists()
+    assert other.get("/").status_code == 200
+    assert UserSession.objects.filter(user=roleless).exists()
+    assert revoke_ended_role_sessions_task.apply().get() == 0  # today: nothing more to end
+
+
+def test_the_nightly_sweep_is_scheduled_just_after_midnight_in_vietnam(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["accounts.revoke_ended_role_sessions"]
+    assert entry["task"] == "accounts.revoke_ended_role_sessions"
+    assert entry["schedule"].hour == {17} and entry["schedule"].minute == {5}  # 00:05 UTC+7
