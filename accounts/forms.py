@@ -92,3 +92,41 @@ class PasswordResetRequestForm(PasswordResetForm):
 
         for user in self.get_users(self.cleaned_data["email"]):
             transaction.on_commit(lambda pk=user.pk: send_password_reset_task.delay(user_id=pk))
+
+
+class ConfirmIdentityForm(forms.Form):
+    """The password again (and, for a user with a TOTP device, a current or backup code) before
+    a sensitive action: casting a ballot, changing roles (accounts.reauth). Checks the format
+    only; accounts.reauth.IdentityCheck checks the password and the code and counts failures."""
+
+    # Longer than any password a person types: refused before hashing, as a wrong password.
+    MAX_PASSWORD = 4096
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    code = forms.CharField(
+        label=_("Verification code"), required=False, strip=True,
+        help_text=_("The 6 digits your authenticator app shows now, or a backup code."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none",
+                                      "spellcheck": "false", "maxlength": "20"}))
+
+    def __init__(self, *args, user, **kwargs):
+        from .twofactor import confirmed_device
+
+        super().__init__(*args, **kwargs)
+        # A NUL byte is refused below as a wrong password (no stored password holds one), not
+        # with Django's untranslated "Null characters are not allowed."
+        self.fields["password"].validators = []
+        self.needs_code = confirmed_device(user) is not None
+        if not self.needs_code:
+            del self.fields["code"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not password:
+            raise forms.ValidationError(_("For your security, enter your password again to "
+                                          "continue."), code="required")
+        if len(password) > self.MAX_PASSWORD or "\x00" in password:
+            raise forms.ValidationError(_("The password is not correct."), code="wrong")
+        return password

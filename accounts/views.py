@@ -11,7 +11,7 @@ from clusters.imports.selectors import recent_batches
 from clusters.selectors import dashboard_figures, organizations_for
 from clusters.views import apply_service_errors, paginate
 
-from . import permissions, selectors, services, twofactor
+from . import permissions, reauth, selectors, services, twofactor
 from .forms import EndRoleForm, RoleAssignmentForm, UserFilterForm, UserForm
 from .middleware import SESSION_KEY
 from .models import Role, RoleAssignment
@@ -71,13 +71,16 @@ def user_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauth.signs_out_on_lockout
 def user_create(request):
     _require_admin(request)
     data = request.POST or None
     form = UserForm(data)
     role_form = RoleAssignmentForm(data, prefix="role", organizations=organizations_for(request.user),
                                    allowed_roles=_allowed_roles(request))
-    if request.method == "POST" and form.is_valid() and role_form.is_valid():
+    identity = reauth.IdentityCheck(request, data)  # S6: a role is given, so a recent sign-in
+    # A list, not `and`: every form is validated, so the page shows all its errors at once.
+    if request.method == "POST" and all([identity.passes(), form.is_valid(), role_form.is_valid()]):
         try:
             user = services.user_create_with_role(user_fields=form.cleaned_data,
                                                   role_fields=role_form.cleaned_data)
@@ -86,31 +89,38 @@ def user_create(request):
         else:
             messages.success(request, _("Account %(name)s has been created.") % {"name": user.username})
             return redirect("accounts:user_detail", pk=user.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "role_form": role_form})
+    return render(request, "accounts/user_form.html", {"form": form, "role_form": role_form,
+                                                       "identity_form": identity.form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauth.signs_out_on_lockout
 def user_update(request, pk):
     # Scope before role: another province's user is a 404 whoever asks (no existence leak).
     target = selectors.get_user_for_admin(request.user, pk)
     _require_admin(request)
     form = UserForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
+    # S6: locking an account or setting its password is as sensitive as a role change.
+    identity = reauth.IdentityCheck(request, request.POST or None)
+    if request.method == "POST" and all([identity.passes(), form.is_valid()]):
         services.user_update(user=target, **form.cleaned_data)
         messages.success(request, _("Changes saved."))
         return redirect("accounts:user_detail", pk=target.pk)
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    return render(request, "accounts/user_form.html", {"form": form, "target": target,
+                                                       "identity_form": identity.form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauth.signs_out_on_lockout
 def user_detail(request, pk):
     target = selectors.get_user_for_admin(request.user, pk)
     _require_admin(request)
     role_form = RoleAssignmentForm(request.POST or None, organizations=organizations_for(request.user),
                                    allowed_roles=_allowed_roles(request))
-    if request.method == "POST" and role_form.is_valid():
+    identity = reauth.IdentityCheck(request, request.POST or None)  # S6: assigning a role
+    if request.method == "POST" and all([identity.passes(), role_form.is_valid()]):
         try:
             services.role_assign(user=target, **role_form.cleaned_data)
         except ValidationError as error:
@@ -120,6 +130,7 @@ def user_detail(request, pk):
             return redirect("accounts:user_detail", pk=target.pk)
     return render(request, "accounts/user_detail.html", {
         "target": target, "role_form": role_form, "end_form": EndRoleForm(),
+        "identity_form": identity.form,
         "roles": target.role_assignments.select_related("organization").order_by("-valid_to", "id"),
         "role_history": RoleAssignment.history.filter(user_id=target.pk)
         .select_related("history_user").order_by("-history_date")[:30],
@@ -130,6 +141,7 @@ def user_detail(request, pk):
 
 
 @login_required
+@reauth.signs_out_on_lockout
 def role_end(request, pk):
     assignment = RoleAssignment.objects.select_related("organization", "user").filter(pk=pk).first()
     if assignment is None or not permissions.can_manage_users_of(request.user, assignment.organization):
@@ -137,6 +149,12 @@ def role_end(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = EndRoleForm(request.POST)
+    identity = reauth.IdentityCheck(request, request.POST)
+    if not identity.passes():
+        # S6: the end date comes from a one-line form in the roles table; without a recent
+        # sign-in, a page of its own asks for the password and keeps the date entered.
+        return render(request, "accounts/role_end.html", {
+            "assignment": assignment, "form": form, "identity_form": identity.form})
     if form.is_valid():
         try:
             services.role_end(assignment=assignment, valid_to=form.cleaned_data["valid_to"])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts import reauth
 from clusters.views import apply_service_errors
 from emulation.selectors_fairness import fairness_panels
 
@@ -123,6 +124,8 @@ def _ballot_page(request, meeting, seat, items, form=None, status=200):
         "has_secret": any(i.secret for i in votable),
         "secret_label": AgendaItem.Mode.SECRET.label, "open_label": AgendaItem.Mode.OPEN.label,
         "item_url_prefix": reverse("awards:agenda_item_detail", args=[0])[:-2],
+        # Without a recent sign-in, the confirmation dialog asks for the password (S6).
+        "identity_form": reauth.IdentityCheck(request).form,
     }, status=status)
 
 
@@ -140,6 +143,7 @@ def _ballot_url(meeting, query="") -> str:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@reauth.signs_out_on_lockout
 def meeting_ballot(request, pk):
     meeting = get_meeting_for_user(request.user, pk)
     seat = _voting_seat(request.user, meeting)
@@ -164,8 +168,11 @@ def meeting_ballot(request, pk):
                       recused=list(my_recusals(meeting, seat)))
     if not form.is_valid() or request.POST.get("edit"):  # "edit": back from the confirmation
         return page_again(form)
-    if not form.cleaned_data["confirm"]:
-        return _confirm_page(request, meeting, form)
+    # S6: the ballot goes only from a recent sign-in; otherwise the confirmation asks for the
+    # password (and code) and comes back with the choices kept while they are wrong.
+    identity = reauth.IdentityCheck(request, request.POST if form.cleaned_data["confirm"] else None)
+    if not form.cleaned_data["confirm"] or not identity.passes():
+        return _confirm_page(request, meeting, form, identity.form)
     try:
         code = services.ballot_submit(meeting=meeting, by=request.user,
                                       choices=form.cleaned_data["choices"],
@@ -180,9 +187,10 @@ def meeting_ballot(request, pk):
         "meeting": meeting, "code": code})
 
 
-def _confirm_page(request, meeting, form):
-    """The step before the ballot goes (without JavaScript; with it, the page asks in place):
-    how many items are answered, and how many "agree to all remaining" will agree."""
+def _confirm_page(request, meeting, form, identity_form=None):
+    """The step before the ballot goes (without JavaScript; with it, the page asks in place,
+    and comes here only when the password asked again is missing or wrong): how many items are
+    answered, and how many "agree to all remaining" will agree."""
     choices = form.cleaned_data["choices"]
     counted = {value: sum(1 for v in choices.values() if v == value)
                for value in ("agree", "disagree", "abstain")}
@@ -191,7 +199,7 @@ def _confirm_page(request, meeting, form):
         "answered": len(choices), "missing": form.cleaned_data["missing"],
         "total": len(choices) + form.cleaned_data["missing"],
         "agree_remaining": form.cleaned_data["agree_remaining"],
-        "query": _filter_query(request)})
+        "query": _filter_query(request), "identity_form": identity_form})
 
 
 def _wants_json(request) -> bool:

@@ -184,6 +184,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 # expiry the page offers to extend (A5: at least 60 s).
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+# Casting a ballot and changing roles need a login or password confirmation this recent (S6,
+# accounts/reauth.py). Not an environment variable: the rule is the same everywhere.
+REAUTH_SECONDS = 15 * 60
 
 # Two-factor sign-in (TOTP, django-otp) for council members and administrators (S5). Off for the
 # DEBUG demo and in config/settings_test.py; production keeps it on.

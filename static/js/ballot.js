@@ -179,5 +179,13 @@
       timer = null;
       form.submit();
     });
+    // Enter in the password asked again (S6) sends, as the dialog's button does: otherwise the
+    // form's first button, "Gửi phiếu", would take it and only reopen the dialog.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.matches("input")) {
+        event.preventDefault();
+        document.getElementById("ballot-dialog-send").click();
+      }
+    });
   }
 })();
