@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts import reauth
+
 from .imports import import_commit as commit_batch
 from .imports import import_preview as check_file
 from .imports import importer_for, importers
@@ -55,6 +57,21 @@ def import_template(request, kind):
     return response
 
 
+# Importing users gives them roles: like a role given by hand, it needs a recent sign-in (S6).
+GIVES_ROLES = {"users"}
+
+
+def _identity_check(request, batch, data=None):
+    return reauth.IdentityCheck(request, data) if batch.kind in GIVES_ROLES else None
+
+
+def _preview_page(request, batch, identity=None):
+    return render(request, "clusters/import_preview.html", {
+        "batch": batch, "report": batch.report, "importer": importer_for(batch.kind),
+        "identity_form": identity.form if identity else None,
+    })
+
+
 @login_required
 def import_preview(request, pk):
     # The batch first: someone else's is 404 whatever the method, like every object (§8).
@@ -62,17 +79,19 @@ def import_preview(request, pk):
     _require_import(request)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    return render(request, "clusters/import_preview.html", {
-        "batch": batch, "report": batch.report, "importer": importer_for(batch.kind),
-    })
+    return _preview_page(request, batch, _identity_check(request, batch))
 
 
 @login_required
+@reauth.signs_out_on_lockout
 def import_commit(request, pk):
     batch = get_batch_for_user(request.user, pk)
     _require_import(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    identity = _identity_check(request, batch, request.POST)
+    if identity and not identity.passes():
+        return _preview_page(request, batch, identity)
     try:
         batch = commit_batch(batch=batch, user=request.user)
     except ValidationError as error:

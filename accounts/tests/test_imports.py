@@ -253,3 +253,56 @@ def test_user_import_message_is_vietnamese(world, request):
 
     with override("vi"):
         assert problems(batch) == [(2, "E-mail", "“hoa@” không phải là địa chỉ e-mail hợp lệ.")]
+
+
+def _stale(client):
+    from accounts.reauth import REAUTH_AT_KEY
+
+    session = client.session
+    session[REAUTH_AT_KEY] = 0  # the last sign-in or confirmation is long past
+    session.save()
+
+
+def test_importing_users_needs_a_recent_sign_in_like_a_role_given_by_hand(
+        world, client, django_capture_on_commit_callbacks):
+    """S6: a users file gives roles, so its import asks for the password again when the last
+    sign-in is not recent; without it, or with a wrong one, nothing is imported."""
+    from accounts.tests.factories import PASSWORD
+
+    admin = world.users.admin
+    batch = preview(admin, [["lethimai", "Lê Thị Mai", "mai.le@example.vn",
+                             "Cán bộ thi đua đơn vị", "HTX-HN-1"]])
+    client.force_login(admin)
+    _stale(client)
+    commit_url = f"/nhap-du-lieu/{batch.pk}/nhap/"
+
+    page = client.get(f"/nhap-du-lieu/{batch.pk}/").content.decode()
+    assert "Xác nhận danh tính" in page and 'name="reauth-password"' in page
+
+    for data in ({}, {"reauth-password": "sai-mat-khau"}, {"reauth-password": "x" * 5000}):
+        response = client.post(commit_url, data)
+        assert response.status_code == 200
+        assert 'id="error-summary"' in response.content.decode()
+        assert not User.objects.filter(username="lethimai").exists()
+        batch.refresh_from_db()
+        assert batch.status == "previewed"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(commit_url, {"reauth-password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(username="lethimai").role_assignments.count() == 1
+
+
+def test_other_imports_ask_for_no_password(world, client):
+    """Units and people give no role: their import is not a sensitive action."""
+    from clusters.tests.test_imports import org_row
+    from clusters.tests.test_imports import preview as org_preview
+
+    batch = org_preview(world.users.admin, [org_row("HTX-KHONG-HOI")])
+    client.force_login(world.users.admin)
+    _stale(client)
+
+    assert 'name="reauth-password"' not in client.get(f"/nhap-du-lieu/{batch.pk}/").content.decode()
+    assert client.post(f"/nhap-du-lieu/{batch.pk}/nhap/").status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "committed"
