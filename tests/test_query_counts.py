@@ -546,3 +546,32 @@ def test_deadline_pages_issue_a_constant_number_of_queries(p1, world, client, ur
 
     assert with_two == with_twenty
     p1(with_twenty)
+
+
+@pytest.mark.parametrize("who, sees_council", [
+    ("admin", True), ("province_admin", True), ("appraiser", True), ("council", True),
+    ("seat", True), ("staff", False), ("head", False)])
+def test_the_page_frame_costs_three_queries_whoever_signs_in(world, client, who, sees_council):
+    """Session, the user (with the bell's unread count and whether they hold a council seat:
+    accounts.backends.UserBackend) and the user's roles. A help page runs no query of its own,
+    so what it costs is the frame's: the same for every role. "seat": a unit head who sits on a
+    council without the council-member role; the navigation still offers the council."""
+    from awards.tests.test_council_pages import hanoi_council
+    from deadlines.services import notify
+
+    user = hanoi_council(world)["seats"][0].user if who == "seat" else getattr(world.users, who)
+    notify(users=[user], text="Một thông báo")
+    client.force_login(user)
+    client.get("/huong-dan/")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/huong-dan/").content.decode()
+
+    assert len(queries) == 3, [q["sql"][:80] for q in queries]
+    session, user_row, roles = (q["sql"] for q in queries)
+    assert 'FROM "django_session"' in session
+    assert 'FROM "accounts_user"' in user_row and 'FROM "deadlines_notification"' in user_row \
+        and 'FROM "awards_councilmember"' in user_row
+    assert 'FROM "accounts_roleassignment"' in roles
+    assert "1<span class=\"visually-hidden\"> chưa đọc</span>" in page
+    assert ("/khen-thuong/hoi-dong/" in page) == sees_council
