@@ -190,7 +190,7 @@ def _named_q(folded: str) -> Q:
     """The records whose person, collective or (for a unit's own award) unit name holds
     `folded`: a test of each record's own columns, no join (bench/RESULTS.md §14).
 
-    The matching people and units are read first (two queries, of their ids only), and
+    The matching people and units are read first (one query, of their ids only), and
     the test is `person_id IN (their ids) OR …`. With the ids written out PostgreSQL knows how
     many records match: for a full name ("Nguyễn Văn An", 52 records) it fetches them on the
     record's foreign-key indexes and sorts them; for a family name alone ("nguyen", 6,371 people,
@@ -199,8 +199,8 @@ def _named_q(folded: str) -> Q:
     stops after 1,001. As subqueries (the earlier UNION, or `IN (SELECT …)`) the people's search
     ran again in the count and in the page, and the number of matches was a guess: 17,020
     records were sorted for a page of 50, or the whole table was read for 27 records."""
-    people = _ids_or_subquery(Person.objects.filter(search_text__contains=folded))
-    units = _ids_or_subquery(Organization.objects.filter(search_text__contains=folded))
+    people, units = _ids_or_subqueries(Person.objects.filter(search_text__contains=folded),
+                                       Organization.objects.filter(search_text__contains=folded))
     # `collective_search <> ''` lets PostgreSQL use the partial trigram index
     # `award_record_collective_trgm`; an empty collective name matches nothing a unit's name does.
     return (_column_in("person_id", people)
@@ -208,11 +208,24 @@ def _named_q(folded: str) -> Q:
             | (Q(person__isnull=True, collective_name="") & _column_in("organization_id", units)))
 
 
-def _ids_or_subquery(queryset):
-    ids = list(queryset.order_by().values_list("pk", flat=True)[:NAMED_IDS_LIMIT + 1])
-    if len(ids) <= NAMED_IDS_LIMIT:
-        return ids
-    return queryset.order_by().values("pk")
+def _ids_or_subqueries(*querysets):
+    """For each queryset, the list of its ids, or the queryset of its ids when it has more than
+    NAMED_IDS_LIMIT. The lists are read in ONE query, a UNION ALL of the querysets each cut at
+    NAMED_IDS_LIMIT + 1 (a page's query budget, quality target P1): each part is a derived table,
+    which both PostgreSQL and SQLite accept with its own LIMIT."""
+    parts, params = [], []
+    for tag, queryset in enumerate(querysets):
+        sql, part_params = (queryset.order_by().values("pk")[:NAMED_IDS_LIMIT + 1]
+                            .query.sql_with_params())
+        parts.append(f"SELECT {tag} AS tag, part{tag}.* FROM ({sql}) AS part{tag}")
+        params.extend(part_params)
+    found = [[] for _ in querysets]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for tag, pk in cursor.fetchall():
+            found[tag].append(pk)
+    return [ids if len(ids) <= NAMED_IDS_LIMIT else queryset.order_by().values("pk")
+            for ids, queryset in zip(found, querysets)]
 
 
 class _EqualsAny(Func):
