@@ -2,23 +2,26 @@
 did, before and after.
 
 At national scale the trail is tens of millions of rows in some sixty tables, so the search never
-counts and never offsets: it walks back in time from a cursor. Each selected table gives its
-newest `size + 1` matching keys on its history_date index; the keys are merged in Python and
-only the page's winners are loaded in full, with the previous row of each object (for the
-differences) and the objects their foreign keys point to, a fixed number of queries per table
-shown on the page whatever the page size.
+counts and never offsets: it walks back in time from a cursor. One UNION ALL over the chosen
+tables gives the page's keys (each table its newest `size + 1` matching keys on its history_date
+index, merged by the database); the page's winners are then loaded in full, with the previous row
+of each object (for the differences), the users and the objects their foreign keys point to, in
+three more UNION ALL queries. Four queries for any page, whatever its size and however many
+tables it mixes (accounts/tests/test_audit_queries.py).
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
-from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection, models
+from django.db.models import Q
+from django.db.models.expressions import Col
 from django.urls import NoReverseMatch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -230,85 +233,278 @@ def audit_search(filters: AuditFilters, *, cursor=None, size: int = MAX_PAGE) ->
     chosen = audited_models()
     if filters.model_labels:
         chosen = {label: chosen[label] for label in filters.model_labels if label in chosen}
-    keys = []
-    for label, model in chosen.items():
-        qs = _filtered(model, filters, cursor)
-        if qs is None:
-            continue
-        for history_id, when in (qs.order_by("-history_date", "-history_id")
-                                 .values_list("history_id", "history_date")[:size + 1]):
-            keys.append((when, label, history_id))
-    keys.sort(reverse=True)
+    keys = _page_keys(chosen, filters, cursor, size + 1)
     more = len(keys) > size
     keys = keys[:size]
     rows = _load(keys)
     return AuditPage(rows=rows, next_cursor=rows[-1].cursor if more and rows else "")
 
 
-def _load(keys) -> list[AuditRow]:
-    by_model: dict[str, list[int]] = {}
-    for _when, label, history_id in keys:
-        by_model.setdefault(label, []).append(history_id)
-    tables = {label: _rows_of(audited_models()[label], ids) for label, ids in by_model.items()}
-    user_ids = {h.history_user_id for rows, _previous in tables.values() for h in rows
-                if h.history_user_id}
-    users = User.objects.in_bulk(user_ids) if user_ids else {}
-    loaded: dict[tuple[str, int], AuditRow] = {}
-    for label, (rows, previous) in tables.items():
-        model = audited_models()[label]
-        for h in rows:
-            loaded[(label, h.history_id)] = _row(model, h, previous.get(h.prev_id), users)
-    return [loaded[(label, history_id)] for _when, label, history_id in keys
-            if (label, history_id) in loaded]
+# --- one UNION ALL per step --------------------------------------------------------------------
+#
+# A page may hold rows of any of the sixty tables, and the objects their foreign keys name live in
+# thirty more. Querying table by table cost a few queries per table (75 to 100 for "every type"), so
+# each step below is a single UNION ALL with one branch per table it needs: the page's keys, then
+# the page's rows with their previous versions, then the objects their foreign keys and users
+# name, then the objects those point to. Four queries for any page, whatever its size and however
+# many tables it mixes.
 
 
-def _rows_of(model, history_ids: list[int]):
-    """The page's rows of one table with each one's previous row of the same object, and the
-    objects their foreign keys name (one query per foreign key), so that neither the
-    differences nor the objects' names query per row."""
+def _type_index(label: str) -> int:
+    """The position of a model among the audited ones: the tie-break between tables in SQL, in
+    the same order as the labels (audited_models is sorted by label), so that the cursor, which
+    names the label, keeps meaning the same place."""
+    return list(audited_models()).index(label)
+
+
+def _label_of(index: int) -> str:
+    return list(audited_models())[index]
+
+
+def _quoted(*names: str) -> str:
+    return ".".join(connection.ops.quote_name(name) for name in names)
+
+
+def _converters_of_field(model_field) -> list:
+    """The converters Django applies to a field's column in a query (SQLite's text datetimes
+    and decimals, JSON, …), so that a raw row reads exactly as the ORM would read it."""
+    col = Col("r", model_field)
+    return [(conv, col) for conv in
+            connection.ops.get_db_converters(col) + col.get_db_converters(connection)]
+
+
+def _converters(model) -> list[list]:
+    return [_converters_of_field(f) for f in model._meta.concrete_fields]
+
+
+def _converted(converters, values) -> list:
+    out = []
+    for pairs, value in zip(converters, values, strict=True):
+        for conv, col in pairs:
+            value = conv(value, col, connection)
+        out.append(value)
+    return out
+
+
+def _page_keys(chosen, filters: AuditFilters, cursor, limit: int) -> list[tuple]:
+    """The newest `limit` keys (date, label, history_id) matching the filters across the chosen
+    tables, in one query. Each branch keeps its own ORDER BY and LIMIT, so that every table gives
+    its newest rows from its history_date index and the database merges at most `limit` rows a
+    table (SQLite allows LIMIT in a compound's branch only inside a subquery, hence the wrapping).
+    """
+    branches, params = [], []
+    for label, model in chosen.items():
+        qs = _filtered(model, filters, cursor)
+        if qs is None:
+            continue
+        qs = (qs.order_by("-history_date", "-history_id")
+              .values_list("history_id", "history_date")[:limit])
+        sql, branch_params = qs.query.get_compiler(connection=connection).as_sql()
+        branches.append(f"SELECT {_type_index(label)}, k{len(branches)}.* "
+                        f"FROM ({sql}) k{len(branches)}")
+        params.extend(branch_params)
+    if not branches:
+        return []
+    sql = " UNION ALL ".join(branches) + f" ORDER BY 3 DESC, 1 DESC, 2 DESC LIMIT {int(limit)}"
+    # Every history_date column is the same field of simple-history's: any one converts them.
+    date_converters = _converters_of_field(User.history.model._meta.get_field("history_date"))
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        found = db.fetchall()
+    return [(_converted([date_converters], [when])[0], _label_of(index), history_id)
+            for index, history_id, when in found]
+
+
+_INTEGERS = {"smallint", "integer", "bigint", "serial", "bigserial", "smallserial", "int",
+             "int2", "int4", "int8"}
+_TEXTS = ("varchar", "char", "text", "character", "nvarchar", "string")
+
+
+def _slot_kind(model_field) -> str:
+    """The column type a field shares with the other tables' fields in a UNION (PostgreSQL
+    resolves each UNION column to one type: integers to bigint, strings to text)."""
+    db_type = re.sub(r"\(.*?\)", "", model_field.db_type(connection) or "text").strip().lower()
+    first = db_type.split()[0] if db_type else "text"
+    if first in _INTEGERS:
+        return "bigint"
+    if first.startswith(_TEXTS):
+        return "text"
+    if first in ("decimal", "numeric"):
+        return "numeric"
+    return db_type
+
+
+def _union_fetch(parts) -> list[tuple[int, models.Model, object]]:
+    """Full rows of several tables in one UNION ALL query.
+
+    `parts` is a list of (model, condition, params, extra): the condition is SQL on the table
+    aliased "r", `extra` an SQL expression returned beside each row (or "0"). The tables have
+    different columns, so each field is put in a column ("slot") of its kind, shared by the
+    tables and NULL where a table has fewer fields of that kind; each row is then read back
+    with its own table's converters and built with Model.from_db, as the ORM builds it.
+
+    Returns (part index, instance, extra) for every row found.
+    """
+    if not parts:
+        return []
+    layout: dict[str, int] = {}
+    placed = []
+    for model, *_rest in parts:
+        seen: dict[str, int] = {}
+        where = []
+        for f in model._meta.concrete_fields:
+            kind = _slot_kind(f)
+            where.append((kind, seen.get(kind, 0)))
+            seen[kind] = seen.get(kind, 0) + 1
+        for kind, count in seen.items():
+            layout[kind] = max(layout.get(kind, 0), count)
+        placed.append(where)
+    slots = [(kind, i) for kind, count in layout.items() for i in range(count)]
+    position = {slot: n for n, slot in enumerate(slots)}
+    cast = connection.vendor == "postgresql"
+    branches, params = [], []
+    for n, ((model, condition, branch_params, extra), where) in enumerate(zip(parts, placed)):
+        columns = [f"CAST(NULL AS {kind})" if cast else "NULL" for kind, _i in slots]
+        for f, slot in zip(model._meta.concrete_fields, where):
+            columns[position[slot]] = _quoted("r", f.column)
+        branches.append(f"SELECT {n}, {extra}, {', '.join(columns)} "
+                        f"FROM {_quoted(model._meta.db_table)} r WHERE {condition}")
+        params.extend(branch_params)
+    with connection.cursor() as db:
+        db.execute(" UNION ALL ".join(branches), params)
+        found = db.fetchall()
+    converters = {}
+    rows = []
+    for index, extra, *values in found:
+        model, where = parts[index][0], placed[index]
+        if index not in converters:
+            converters[index] = _converters(model)
+        own = _converted(converters[index], [values[position[slot]] for slot in where])
+        rows.append((index, model.from_db(connection.alias,
+                                          [f.attname for f in model._meta.concrete_fields],
+                                          own), extra))
+    return rows
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _history_parts(model, history_ids: list[int]) -> list[tuple]:
+    """The two branches of one table: the page's rows, with whether their object still exists
+    (for its link), and the row before each of them for the same object (for the differences).
+    Two branches rather than one OR: each one is a plain lookup on the history_id key."""
     history = model.history.model
-    before = (history.objects.filter(id=OuterRef("id"))
-              .filter(Q(history_date__lt=OuterRef("history_date"))
-                      | Q(history_date=OuterRef("history_date"),
-                          history_id__lt=OuterRef("history_id")))
-              .order_by("-history_date", "-history_id").values("history_id")[:1])
-    rows = list(history.objects.filter(history_id__in=history_ids)
-                .annotate(prev_id=Subquery(before)))
-    prev_ids = [h.prev_id for h in rows if h.prev_id]
-    previous = history.objects.in_bulk(prev_ids) if prev_ids else {}
-    _attach_relations(model, [*rows, *previous.values()])
-    existing = set(model._base_manager.filter(pk__in={h.id for h in rows})
-                   .values_list("pk", flat=True))
-    for h in rows:
-        h.still_exists = h.id in existing
-    return rows, previous
+    table, pk = history._meta.db_table, model._meta.pk
+    object_column = history._meta.get_field(pk.name).column
+    ids = _placeholders(history_ids)
+    alive = (f"CASE WHEN EXISTS (SELECT 1 FROM {_quoted(model._meta.db_table)} o "
+             f"WHERE {_quoted('o', pk.column)} = {_quoted('r', object_column)}) "
+             f"THEN 1 ELSE 0 END")
+    previous = (
+        f"r.history_id IN (SELECT (SELECT p.history_id FROM {_quoted(table)} p "
+        f"WHERE {_quoted('p', object_column)} = {_quoted('c', object_column)} "
+        f"AND (p.history_date < c.history_date OR (p.history_date = c.history_date "
+        f"AND p.history_id < c.history_id)) "
+        f"ORDER BY p.history_date DESC, p.history_id DESC LIMIT 1) "
+        f"FROM {_quoted(table)} c WHERE c.history_id IN ({ids}))")
+    return [(history, f"r.history_id IN ({ids})", list(history_ids), alive),
+            (history, previous, list(history_ids), "0")]
+
+
+def _load(keys) -> list[AuditRow]:
+    by_label: dict[str, list[int]] = {}
+    for _when, label, history_id in keys:
+        by_label.setdefault(label, []).append(history_id)
+    parts, part_labels = [], []
+    for label, ids in by_label.items():
+        for part in _history_parts(audited_models()[label], ids):
+            parts.append(part)
+            part_labels.append(label)
+    # Every row of an object fetched, in time order: the one before a page row is its previous.
+    by_object: dict[tuple[str, object], list] = {}
+    loaded: dict[tuple[str, int], object] = {}
+    for index, h, alive in _union_fetch(parts):
+        label = part_labels[index]
+        if (label, h.history_id) in loaded:  # a page row that is also the previous of another
+            loaded[(label, h.history_id)].still_exists |= bool(alive)
+            continue
+        h.still_exists = bool(alive)
+        by_object.setdefault((label, h.id), []).append(h)  # id: the object, as in _row
+        loaded[(label, h.history_id)] = h
+    previous_of = {}
+    for (label, _id), versions in by_object.items():
+        versions.sort(key=lambda h: (h.history_date, h.history_id))
+        for before, h in zip([None, *versions], versions):
+            previous_of[(label, h.history_id)] = before
+        model = audited_models()[label]
+        for h in versions:
+            h.rebuilt = _rebuilt(model, h)
+    user_ids = {h.history_user_id for h in loaded.values() if h.history_user_id}
+    fetched = _attach_relations([h.rebuilt for h in loaded.values()],
+                                extra={(User, User._meta.pk): user_ids})
+    users = fetched.get((User, User._meta.pk), {})
+    rows = []
+    for _when, label, history_id in keys:
+        h = loaded.get((label, history_id))
+        if h is not None:
+            rows.append(_row(audited_models()[label], h, previous_of[(label, history_id)],
+                             users))
+    return rows
+
+
+def _rebuilt(model, h):
+    """The model instance as it was in that history row. Not simple-history's `instance`, which
+    reads the excluded fields (a user's password) from the live row, a query per row."""
+    return model(**{f.attname: getattr(h, f.attname) for f in _tracked_fields(model)})
 
 
 def _foreign_keys(model):
     return [f for f in model._meta.concrete_fields if f.many_to_one and f.related_model]
 
 
-def _attach_relations(model, history_rows) -> None:
-    """Set on each row's rebuilt instance the objects its foreign keys point to (and theirs,
-    one level further, through select_related), fetched once per foreign key."""
-    instances = []
-    tracked = _tracked_fields(model)
-    for h in history_rows:
-        # The model instance as it was in that row. Not simple-history's `instance`, which
-        # reads the excluded fields (a user's password) from the live row, a query per row.
-        h.rebuilt = model(**{f.attname: getattr(h, f.attname) for f in tracked})
-        instances.append(h.rebuilt)
-    for fk in _foreign_keys(model):
-        ids = {getattr(obj, fk.attname) for obj in instances} - {None}
-        if not ids:
-            continue
-        target = fk.related_model
-        deeper = [f.name for f in _foreign_keys(target)]
-        found = target._base_manager.select_related(*deeper).in_bulk(ids)
-        for obj in instances:
+def _attach_relations(instances, extra=None) -> dict:
+    """Set on each instance the objects its foreign keys point to, and on those the objects
+    theirs point to (one level further, as select_related would): one query a level for every
+    table at once. Returns what the first level fetched, by (model, target field) and value;
+    `extra` asks the first level for more of them (the users who made the changes)."""
+    first = _fetch_targets(instances, extra or {})
+    _fetch_targets([obj for found in first.values() for obj in found.values()], {})
+    return first
+
+
+def _fetch_targets(instances, extra) -> dict:
+    wanted: dict[tuple, set] = {key: set(values) for key, values in extra.items()}
+    links = []
+    for obj in instances:
+        for fk in _foreign_keys(type(obj)):
             value = getattr(obj, fk.attname)
-            if value in found:
-                fk.set_cached_value(obj, found[value])
+            if value is None:
+                continue
+            key = (fk.related_model._meta.concrete_model, fk.target_field)
+            wanted.setdefault(key, set()).add(value)
+            links.append((obj, fk, key, value))
+    wanted = {key: values for key, values in wanted.items() if values}
+    found: dict[tuple, dict] = {key: {} for key in wanted}
+    # A model with a parent table (multi-table inheritance) cannot be read from its own table
+    # alone: the ORM reads it, a query each (no foreign key points to one today).
+    inherited = [key for key in wanted if key[0]._meta.parents]
+    for model, target in inherited:
+        for obj in model._base_manager.filter(**{f"{target.name}__in": wanted[(model, target)]}):
+            found[(model, target)][getattr(obj, target.attname)] = obj
+    order = [key for key in wanted if key not in inherited]
+    parts = []
+    for model, target in order:
+        values = sorted(wanted[(model, target)])
+        parts.append((model, f"{_quoted('r', target.column)} IN ({_placeholders(values)})",
+                      values, "0"))
+    for index, obj, _extra in _union_fetch(parts):
+        key = order[index]
+        found[key][getattr(obj, key[1].attname)] = obj
+    for obj, fk, key, value in links:
+        if value in found[key]:
+            fk.set_cached_value(obj, found[key][value])
+    return found
 
 
 def _hidden(name: str) -> bool:
@@ -364,9 +560,11 @@ def changes_between(model, previous, current) -> list[Change]:
     return changes
 
 
-def _tracked_fields(model) -> list:
-    """The model's fields its history keeps (simple-history's tracked_fields)."""
-    return list(model.history.model.tracked_fields)
+@cache
+def _tracked_fields(model) -> tuple:
+    """The model's fields its history keeps (simple-history's tracked_fields). Cached: each
+    `model.history` builds a new manager class, a cost paid per row otherwise."""
+    return tuple(model.history.model.tracked_fields)
 
 
 def _value(model_field, history_row):
