@@ -248,6 +248,11 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 
 # E-mail: files under var/mail by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Thi đua - Khen thưởng <thidua@lmhtx.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets the operators' alerts (deadlines.monitoring, quality target C9): comma-separated
+# e-mail addresses. Empty: the alert is only an ERROR line in the worker's log.
+ADMINS = [("", address) for address in env_list("ADMINS")]
+EMAIL_SUBJECT_PREFIX = "[Thi đua - Khen thưởng] "
 EMAIL_HOST = env("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -293,6 +298,8 @@ REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 600)  # < vis
 REMINDER_CLAIM_BATCH = env_int("REMINDER_CLAIM_BATCH", 200)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
 REMINDER_DIGEST_MINUTE = env_int("REMINDER_DIGEST_MINUTE", 30)
+# Bearer token of /lich/tinh-trang/metrics (C9); empty: signed-in central admins only.
+MONITORING_TOKEN = env("MONITORING_TOKEN")
 CELERY_BEAT_SCHEDULE = {
     # Report renders whose task was lost are sent again (reports.services_summary).
     "reports.requeue_jobs": {"task": "reports.requeue_jobs", "schedule": timedelta(minutes=5),
@@ -303,6 +310,10 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep still waiting when the next one is due is useless: let it expire.
         "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
+    # Observability (C9): alert ADMINS on a stale reminder or too many failures
+    # (deadlines.monitoring); a check still waiting after 5 minutes is replaced by the next one.
+    "deadlines.check_background": {"task": "deadlines.check_background",
+                                   "schedule": timedelta(minutes=5), "options": {"expires": 300}},
     "deadlines.digest": {
         "task": "deadlines.send_digests",
         # Vietnam is UTC+7 all year (no daylight saving): 07:30 there is 00:30 UTC.

@@ -74,3 +74,12 @@ def send_digests_task() -> dict:
     from .delivery import send_digests
 
     return send_digests()
+
+
+@shared_task(name="deadlines.check_background", time_limit=60, soft_time_limit=45)
+def check_background_task() -> dict:
+    """The beat entry of quality target C9: alert ADMINS on a stale reminder or too many failures
+    (deadlines.monitoring.check_and_alert). Idempotent: the alert state makes a rerun harmless."""
+    from .monitoring import check_and_alert
+
+    return check_and_alert()

@@ -27,3 +27,11 @@ urlpatterns += [
          name="notifications_mark_all"),
     path("thong-bao/cach-nhan/", views_reminders.digest_preference, name="digest_preference"),
 ]
+
+# Observability of the background work (quality target C9): deadlines/views_monitoring.py.
+from . import views_monitoring  # noqa: E402
+
+urlpatterns += [
+    path("tinh-trang/", views_monitoring.background_status, name="background_status"),
+    path("tinh-trang/metrics", views_monitoring.metrics, name="background_metrics"),
+]
