@@ -22,12 +22,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import UserSession
+from .models import RoleAssignment, User, UserSession
 
 log = logging.getLogger("accounts.sessions")
 
@@ -76,10 +77,6 @@ def revoke_sessions_of_ended_roles(day=None) -> int:
     night just after midnight, Vietnam time (beat: accounts.revoke_ended_role_sessions). Users who
     never had a role (an account waiting for one) are left alone: they see nothing anyway.
     Returns how many users lost their sessions."""
-    from django.db.models import Exists, OuterRef
-
-    from .models import RoleAssignment, User
-
     still_current = RoleAssignment.objects.current(day).filter(user=OuterRef("pk"))
     users = list(
         User.objects.filter(Exists(UserSession.objects.filter(user=OuterRef("pk"))),

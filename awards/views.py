@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from clusters.selectors import get_organization_for_user, get_person_for_user
 from clusters.permissions import can_import
 from clusters.spreadsheets import write_xlsx
-from clusters.views import PAGE_SIZE, apply_service_errors
+from clusters.views import apply_service_errors, paginate
 from clusters.views_import import XLSX
 from config.paginators import BoundedPaginator
 
@@ -175,9 +175,9 @@ def registry_search(request):
     records = selectors.registry_search(request.user, **filters)
     # A name common over the whole country matches tens of thousands of records: count them only
     # up to 1,000 or the end of the page shown ("more than 1.000"), not all (bench/RESULTS.md §14).
-    page = BoundedPaginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "awards/registry_search.html", {
-        "form": form, "page": page, "can_import": can_import(request.user),
+        "form": form, "page": paginate(request, records, paginator=BoundedPaginator),
+        "can_import": can_import(request.user),
     })
 
 

@@ -31,9 +31,11 @@ from .models import EmulationGroup, Organization
 PAGE_SIZE = 50
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE, *, by_ids=False):
+def paginate(request, queryset, per_page=PAGE_SIZE, *, by_ids=False, paginator=Paginator):
+    """The page asked in ?page=. `paginator`: config.paginators.BoundedPaginator for a list whose
+    full count costs as much as the page (the registry searched by a common name)."""
     if not by_ids:
-        return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+        return paginator(queryset, per_page).get_page(request.GET.get("page"))
     # A deep page of a national list: find the page's ids on the index alone, then load only
     # those rows with their joins (bench/RESULTS.md, F3).
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))

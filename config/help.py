@@ -4,6 +4,7 @@ picks the guide page for the page a user is on (the "Hướng dẫn" link in the
 The guide's prose is Vietnamese written directly in templates/help/ (the one place the project
 allows it): it is long, task-oriented text for staff, not interface labels."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -71,4 +72,8 @@ def index(request):
 def page(request, slug):
     if slug not in PAGES:
         raise Http404
-    return render(request, PAGES[slug])
+    from accounts.reauth import MAX_FAILURES
+
+    # Figures the guide quotes come from the rules themselves, so the text cannot go stale.
+    return render(request, PAGES[slug], {
+        "reauth_minutes": settings.REAUTH_SECONDS // 60, "reauth_max_failures": MAX_FAILURES})

@@ -165,3 +165,17 @@ def test_the_header_link_goes_to_the_guide_of_the_area(client, world):
         link = re.search(r'<a class="nav-link" id="help-link" href="([^"]+)">([^<]+)</a>', html)
         assert link, f"{page}: no guide link in the header"
         assert (link.group(1), link.group(2)) == (guide, "Hướng dẫn"), page
+
+
+def test_the_voting_guide_quotes_the_re_authentication_rule_in_force(client, world, settings):
+    """The minutes and the number of tries come from the setting and accounts.reauth, not from
+    the text: changing the rule changes the guide."""
+    from accounts.reauth import MAX_FAILURES
+
+    settings.REAUTH_SECONDS = 10 * 60
+    client.force_login(world.users.council)
+
+    text = visible_text(client.get(reverse("help:page", args=["hoi-dong"])).content.decode())
+
+    assert "gần nhất đã quá 10 phút" in text
+    assert f"nhập sai {MAX_FAILURES} lần liên tiếp" in text
